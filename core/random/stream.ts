@@ -123,14 +123,14 @@ export class Rng {
   }
 
   /** Fills `out` with uniforms on [lo, hi). */
-  fillUniform(out: Float64Array | Float32Array, lo = 0, hi = 1): typeof out {
+  fillUniform<T extends Float64Array | Float32Array>(out: T, lo = 0, hi = 1): T {
     const w = hi - lo;
     for (let i = 0; i < out.length; i++) out[i] = lo + w * this.uniform();
     return out;
   }
 
   /** Fills `out` with normals of the given mean and standard deviation. */
-  fillNormal(out: Float64Array | Float32Array, mean = 0, std = 1): typeof out {
+  fillNormal<T extends Float64Array | Float32Array>(out: T, mean = 0, std = 1): T {
     for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
     return out;
   }
