@@ -139,7 +139,7 @@ export function discreteScheduler(name: string, grid: DiscreteGrid): Scheduler {
       t = checkTime(name, t);
       let u = K * (1 - t); // continuous step index, 0 at t = 1, K at t = 0
       const r = Math.round(u);
-      if (Math.abs(u - r) <= 1e-9 * K) u = r;
+      if (Math.abs(u - r) <= 64 * Number.EPSILON * K) u = r; // rounding of t = 1 − k/K
       // Segment [k0 − 1, k0] in steps (toward the data); k0 ≥ 1.
       const k0 = Math.min(K, Math.max(1, Math.ceil(u)));
       const lo = logBar[k0 - 1]!;

@@ -46,3 +46,18 @@ export {
   singularEndClamp,
   type TimeClamp,
 } from "./conversions.ts";
+export {
+  type TransferCoefficients,
+  transferCoefficients,
+  transferField,
+  type TransferFieldOptions,
+} from "./transfer.ts";
+export {
+  affinePath,
+  createPath,
+  type PathPairs,
+  type PathSample,
+  type PathSpec,
+  type ProbabilityPath,
+  sbPath,
+} from "./paths.ts";
