@@ -10,16 +10,43 @@ export const EPI_ACT_D: i32 = 2; // C = act(acc + bias), D = act'(acc + bias)
 export const EPI_MUL: i32 = 3; // C = acc ⊙ E
 
 // @ts-ignore: decorator
-@inline function finish(v: v128, c: usize, e: usize, bias: usize, epi: i32, act: i32): void {
+@inline function finish(v: v128, c: usize, e: usize, bias: usize, epi: i32): void {
   if (bias) v = f32x4.add(v, v128.load(bias));
-  if (epi == EPI_STORE) {
-    v128.store(c, v);
-  } else if (epi == EPI_ACT) {
-    v128.store(c, activate(v, act));
-  } else if (epi == EPI_ACT_D) {
-    v128.store(c, activateWithDerivative(v, act, e));
+  if (epi == EPI_MUL) v = f32x4.mul(v, v128.load(e));
+  v128.store(c, v);
+}
+
+/**
+ * Activation over `count` floats (a multiple of 4) in place: C ← act(C), and
+ * D ← act'(C) when `withD`. One loop per activation keeps each loop small.
+ */
+export function activateBlock(C: usize, D: usize, count: i32, act: i32, withD: bool): void {
+  const end = C + (<usize>count << 2);
+  const dd = D - C;
+  if (withD) {
+    if (act == 0) {
+      for (let p = C; p < end; p += 16) v128.store(p, activateWithDerivative(v128.load(p), 0, p + dd));
+    } else if (act == 1) {
+      for (let p = C; p < end; p += 16) v128.store(p, activateWithDerivative(v128.load(p), 1, p + dd));
+    } else if (act == 2) {
+      for (let p = C; p < end; p += 16) v128.store(p, activateWithDerivative(v128.load(p), 2, p + dd));
+    } else if (act == 3) {
+      for (let p = C; p < end; p += 16) v128.store(p, activateWithDerivative(v128.load(p), 3, p + dd));
+    } else {
+      for (let p = C; p < end; p += 16) v128.store(p, activateWithDerivative(v128.load(p), 4, p + dd));
+    }
   } else {
-    v128.store(c, f32x4.mul(v, v128.load(e)));
+    if (act == 0) {
+      for (let p = C; p < end; p += 16) v128.store(p, activate(v128.load(p), 0));
+    } else if (act == 1) {
+      for (let p = C; p < end; p += 16) v128.store(p, activate(v128.load(p), 1));
+    } else if (act == 2) {
+      for (let p = C; p < end; p += 16) v128.store(p, activate(v128.load(p), 2));
+    } else if (act == 3) {
+      for (let p = C; p < end; p += 16) v128.store(p, activate(v128.load(p), 3));
+    } else {
+      for (let p = C; p < end; p += 16) v128.store(p, activate(v128.load(p), 4));
+    }
   }
 }
 
@@ -64,14 +91,14 @@ export function gemm(
       }
       const off = <usize>j << 2;
       const bj = bias ? bias + off : 0;
-      finish(c00, c0 + off, e0 + off, bj, epi, act);
-      finish(c01, c0 + off + 16, e0 + off + 16, bj ? bj + 16 : 0, epi, act);
-      finish(c10, c0 + sc + off, e0 + sc + off, bj, epi, act);
-      finish(c11, c0 + sc + off + 16, e0 + sc + off + 16, bj ? bj + 16 : 0, epi, act);
-      finish(c20, c0 + 2 * sc + off, e0 + 2 * sc + off, bj, epi, act);
-      finish(c21, c0 + 2 * sc + off + 16, e0 + 2 * sc + off + 16, bj ? bj + 16 : 0, epi, act);
-      finish(c30, c0 + 3 * sc + off, e0 + 3 * sc + off, bj, epi, act);
-      finish(c31, c0 + 3 * sc + off + 16, e0 + 3 * sc + off + 16, bj ? bj + 16 : 0, epi, act);
+      finish(c00, c0 + off, e0 + off, bj, epi);
+      finish(c01, c0 + off + 16, e0 + off + 16, bj ? bj + 16 : 0, epi);
+      finish(c10, c0 + sc + off, e0 + sc + off, bj, epi);
+      finish(c11, c0 + sc + off + 16, e0 + sc + off + 16, bj ? bj + 16 : 0, epi);
+      finish(c20, c0 + 2 * sc + off, e0 + 2 * sc + off, bj, epi);
+      finish(c21, c0 + 2 * sc + off + 16, e0 + 2 * sc + off + 16, bj ? bj + 16 : 0, epi);
+      finish(c30, c0 + 3 * sc + off, e0 + 3 * sc + off, bj, epi);
+      finish(c31, c0 + 3 * sc + off + 16, e0 + 3 * sc + off + 16, bj ? bj + 16 : 0, epi);
     }
     if (j < N) {
       let c00 = f32x4.splat(0), c10 = f32x4.splat(0), c20 = f32x4.splat(0), c30 = f32x4.splat(0);
@@ -88,11 +115,12 @@ export function gemm(
       }
       const off = <usize>j << 2;
       const bj = bias ? bias + off : 0;
-      finish(c00, c0 + off, e0 + off, bj, epi, act);
-      finish(c10, c0 + sc + off, e0 + sc + off, bj, epi, act);
-      finish(c20, c0 + 2 * sc + off, e0 + 2 * sc + off, bj, epi, act);
-      finish(c30, c0 + 3 * sc + off, e0 + 3 * sc + off, bj, epi, act);
+      finish(c00, c0 + off, e0 + off, bj, epi);
+      finish(c10, c0 + sc + off, e0 + sc + off, bj, epi);
+      finish(c20, c0 + 2 * sc + off, e0 + 2 * sc + off, bj, epi);
+      finish(c30, c0 + 3 * sc + off, e0 + 3 * sc + off, bj, epi);
     }
+    if (epi == EPI_ACT || epi == EPI_ACT_D) activateBlock(c0, e0, 3 * ldc + N, act, epi == EPI_ACT_D);
   }
   for (; i < M; i++) {
     const a0 = A + <usize>i * sa;
@@ -108,8 +136,9 @@ export function gemm(
         ap += 4;
       }
       const off = <usize>j << 2;
-      finish(c00, c0 + off, e0 + off, bias ? bias + off : 0, epi, act);
+      finish(c00, c0 + off, e0 + off, bias ? bias + off : 0, epi);
     }
+    if (epi == EPI_ACT || epi == EPI_ACT_D) activateBlock(c0, e0, N, act, epi == EPI_ACT_D);
   }
 }
 

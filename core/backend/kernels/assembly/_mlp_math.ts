@@ -32,50 +32,88 @@
   return v128.shuffle<f32>(v, v, 3, 3, 3, 3);
 }
 
+// Vector constants live in a static table and are loaded where used: V8
+// materialises every v128.const with several instructions inside the loop,
+// whereas a load from L1 is one (often folded into the arithmetic).
+const C_LO = 0, C_HI = 1, C_SHIFT = 2, C_LOG2E = 3, C_NLN2HI = 4, C_LN2LO = 5;
+const C_P0 = 6, C_P1 = 7, C_P2 = 8, C_P3 = 9, C_P4 = 10, C_P5 = 11, C_ONE = 12, C_M2 = 13;
+const C_SL = 14, C_SLA = 15, C_EXPBIAS = 16;
+const SELU_LAMBDA: f32 = 1.0507009873554805;
+const SELU_ALPHA: f32 = 1.6732632423543772;
+const TABLE = memory.data<f32>([
+  -87.3, -87.3, -87.3, -87.3,
+  88.3, 88.3, 88.3, 88.3,
+  12582912.0, 12582912.0, 12582912.0, 12582912.0, // 1.5·2^23
+  1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
+  -0.693359375, -0.693359375, -0.693359375, -0.693359375,
+  2.12194440e-4, 2.12194440e-4, 2.12194440e-4, 2.12194440e-4,
+  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,
+  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
+  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
+  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
+  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
+  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  1.0, 1.0, 1.0, 1.0,
+  -2.0, -2.0, -2.0, -2.0,
+  SELU_LAMBDA, SELU_LAMBDA, SELU_LAMBDA, SELU_LAMBDA,
+  SELU_LAMBDA * SELU_ALPHA, SELU_LAMBDA * SELU_ALPHA, SELU_LAMBDA * SELU_ALPHA, SELU_LAMBDA * SELU_ALPHA,
+  0, 0, 0, 0, // C_EXPBIAS, filled in as i32 below
+], 16);
+store<i32>(TABLE + (C_EXPBIAS << 4), 127 - 0x4B400000);
+store<i32>(TABLE + (C_EXPBIAS << 4) + 4, 127 - 0x4B400000);
+store<i32>(TABLE + (C_EXPBIAS << 4) + 8, 127 - 0x4B400000);
+store<i32>(TABLE + (C_EXPBIAS << 4) + 12, 127 - 0x4B400000);
+
+/** Constant `i` of the table, as a vector. */
+// @ts-ignore: decorator
+@inline function kc(i: i32): v128 {
+  return v128.load(TABLE + (<usize>i << 4));
+}
+
 /**
  * exp(x) per lane (Cephes expf: x = k·ln2 + r, |r| ≤ ln2/2, degree-6
  * polynomial, 2^k through the exponent bits); x clamped to [−87.3, 88.3].
+ * k = round(x·log2 e) by the 1.5·2^23 shifter trick: adding it leaves k in the
+ * low mantissa bits, which also gives 2^k without a float→int conversion.
  * Relative error about 2 ulp.
  */
 // @ts-ignore: decorator
 @inline export function vexp(x0: v128): v128 {
-  let x = f32x4.min(f32x4.max(x0, f32x4.splat(-87.3)), f32x4.splat(88.3));
-  const k = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
-  let r = f32x4.sub(x, f32x4.mul(k, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(k, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = madd(p, r, f32x4.splat(1.3981999507e-3));
-  p = madd(p, r, f32x4.splat(8.3334519073e-3));
-  p = madd(p, r, f32x4.splat(4.1665795894e-2));
-  p = madd(p, r, f32x4.splat(1.6666665459e-1));
-  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  const x = f32x4.pmin(f32x4.pmax(x0, kc(C_LO)), kc(C_HI));
+  const kb = madd(x, kc(C_LOG2E), kc(C_SHIFT));
+  const k = f32x4.sub(kb, kc(C_SHIFT));
+  let r = madd(k, kc(C_NLN2HI), x);
+  r = madd(k, kc(C_LN2LO), r);
+  let p = madd(kc(C_P0), r, kc(C_P1));
+  p = madd(p, r, kc(C_P2));
+  p = madd(p, r, kc(C_P3));
+  p = madd(p, r, kc(C_P4));
+  p = madd(p, r, kc(C_P5));
   const r2 = f32x4.mul(r, r);
-  const y = f32x4.add(madd(p, r2, r), f32x4.splat(1.0));
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  const y = f32x4.add(madd(p, r2, r), kc(C_ONE));
+  // bits(kb) = 0x4B400000 + k, so 2^k = (bits(kb) − 0x4B400000 + 127) << 23
+  const e = i32x4.shl(i32x4.add(kb, kc(C_EXPBIAS)), 23);
   return f32x4.mul(y, e);
 }
-
-const SELU_LAMBDA: f32 = 1.0507009873554805;
-const SELU_ALPHA: f32 = 1.6732632423543772;
 
 /** act(z) per lane. */
 // @ts-ignore: decorator
 @inline export function activate(z: v128, act: i32): v128 {
   const zero = f32x4.splat(0);
   if (act == 0) {
-    const neg = f32x4.sub(vexp(f32x4.min(z, zero)), f32x4.splat(1));
+    const neg = f32x4.sub(vexp(f32x4.pmin(z, zero)), kc(C_ONE));
     return v128.bitselect(z, neg, f32x4.gt(z, zero));
   } else if (act == 1) {
-    return f32x4.max(z, zero);
+    return f32x4.pmax(z, zero);
   } else if (act == 2) {
-    const neg = f32x4.mul(f32x4.splat(SELU_LAMBDA * SELU_ALPHA), f32x4.sub(vexp(f32x4.min(z, zero)), f32x4.splat(1)));
-    return v128.bitselect(f32x4.mul(z, f32x4.splat(SELU_LAMBDA)), neg, f32x4.gt(z, zero));
+    const neg = f32x4.mul(kc(C_SLA), f32x4.sub(vexp(f32x4.pmin(z, zero)), kc(C_ONE)));
+    return v128.bitselect(f32x4.mul(z, kc(C_SL)), neg, f32x4.gt(z, zero));
   } else if (act == 3) {
-    const s = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), vexp(f32x4.neg(z))));
+    const s = f32x4.div(kc(C_ONE), f32x4.add(kc(C_ONE), vexp(f32x4.neg(z))));
     return f32x4.mul(z, s);
   } else {
-    const e = vexp(f32x4.mul(f32x4.abs(z), f32x4.splat(-2)));
-    const t = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
+    const e = vexp(f32x4.mul(f32x4.abs(z), kc(C_M2)));
+    const t = f32x4.div(f32x4.sub(kc(C_ONE), e), f32x4.add(kc(C_ONE), e));
     return v128.bitselect(f32x4.neg(t), t, f32x4.lt(z, zero));
   }
 }
@@ -84,29 +122,29 @@ const SELU_ALPHA: f32 = 1.6732632423543772;
 // @ts-ignore: decorator
 @inline export function activateWithDerivative(z: v128, act: i32, dptr: usize): v128 {
   const zero = f32x4.splat(0);
-  const one = f32x4.splat(1);
+  const one = kc(C_ONE);
   if (act == 0) {
-    const e = vexp(f32x4.min(z, zero));
+    const e = vexp(f32x4.pmin(z, zero));
     const pos = f32x4.gt(z, zero);
     v128.store(dptr, v128.bitselect(one, e, pos));
     return v128.bitselect(z, f32x4.sub(e, one), pos);
   } else if (act == 1) {
     const pos = f32x4.gt(z, zero);
     v128.store(dptr, v128.and(one, pos));
-    return f32x4.max(z, zero);
+    return f32x4.pmax(z, zero);
   } else if (act == 2) {
-    const e = vexp(f32x4.min(z, zero));
+    const e = vexp(f32x4.pmin(z, zero));
     const pos = f32x4.gt(z, zero);
-    const la = f32x4.splat(SELU_LAMBDA * SELU_ALPHA);
-    v128.store(dptr, v128.bitselect(f32x4.splat(SELU_LAMBDA), f32x4.mul(la, e), pos));
-    return v128.bitselect(f32x4.mul(z, f32x4.splat(SELU_LAMBDA)), f32x4.mul(la, f32x4.sub(e, one)), pos);
+    const la = kc(C_SLA);
+    v128.store(dptr, v128.bitselect(kc(C_SL), f32x4.mul(la, e), pos));
+    return v128.bitselect(f32x4.mul(z, kc(C_SL)), f32x4.mul(la, f32x4.sub(e, one)), pos);
   } else if (act == 3) {
     const s = f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(z))));
     // d/dz z·σ(z) = σ(z)·(1 + z·(1 − σ(z)))
     v128.store(dptr, f32x4.mul(s, madd(z, f32x4.sub(one, s), one)));
     return f32x4.mul(z, s);
   } else {
-    const e = vexp(f32x4.mul(f32x4.abs(z), f32x4.splat(-2)));
+    const e = vexp(f32x4.mul(f32x4.abs(z), kc(C_M2)));
     const t0 = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
     const t = v128.bitselect(f32x4.neg(t0), t0, f32x4.lt(z, zero));
     v128.store(dptr, f32x4.sub(one, f32x4.mul(t, t)));
