@@ -17,6 +17,7 @@ import { createRng } from "../core/random/mod.ts";
 import {
   type BenchContext,
   type BenchRow,
+  type Contestant,
   interleavedRounds,
   makeRow,
   measureMs,
