@@ -6,3 +6,13 @@
  * @module
  */
 export type { Coupling, PairBatch } from "./types.ts";
+export {
+  drawPoints,
+  isPoints,
+  type PointSampler,
+  type PointSource,
+  samplerClasses,
+  samplerDim,
+} from "./point_sampler.ts";
+export { independentCoupling, pairBatch, pairedCoupling, type PointPairs } from "./basic.ts";
+export { CORRUPT_METHODS, type CorruptMethod, type CorruptOptions, corruptPoints } from "../data/corrupt.ts";
