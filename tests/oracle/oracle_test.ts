@@ -12,6 +12,7 @@ import {
   type ScheduleValue,
 } from "../../core/paths/mod.ts";
 import { createRng } from "../../core/random/mod.ts";
+import { solveOde } from "../../core/samplers/mod.ts";
 
 const SCHEDULERS: Scheduler[] = [
   createScheduler("condot"),
@@ -286,5 +287,30 @@ Deno.test("gaussianMarginalField() predictions agree with each other through con
         assert.ok(Math.abs(direct[i]! - converted[i]!) <= 1e-12 * (1 + Math.abs(direct[i]!)), `${sch.name} ${p}`);
       }
     }
+  }
+});
+
+Deno.test("createOracle() velocity transports Gaussian noise onto the training points (dopri5)", () => {
+  const rng = createRng(6, "oracle/ode");
+  const N = 6;
+  const data = makePoints(rng.fillNormal(new Float64Array(N * 2), 0, 3), 2);
+  const n = 40;
+  const x0 = rng.fillNormal(new Float64Array(n * 2));
+  for (const sch of [createScheduler("condot"), createScheduler("cosine")]) {
+    const end = solveOde(createOracle(data, sch), x0, { n, method: "dopri5", atol: 1e-8, rtol: 1e-8 }).x;
+    const hits = new Array(N).fill(0);
+    for (let i = 0; i < n; i++) {
+      let best = Infinity;
+      let which = -1;
+      for (let k = 0; k < N; k++) {
+        const d = Math.hypot(end[2 * i]! - data.data[2 * k]!, end[2 * i + 1]! - data.data[2 * k + 1]!);
+        if (d < best) [best, which] = [d, k];
+      }
+      // σ at the clamp time 1 − 1e-3 is ~1e-3 (condot) or ~1.6e-3 (cosine): the flow ends within a few σ of a point.
+      assert.ok(best < 1e-2, `${sch.name}: point ${i} ends ${best} from the nearest training point`);
+      hits[which]++;
+    }
+    // The memorising field reaches more than one training point.
+    assert.ok(hits.filter((h) => h > 0).length >= 3, `${sch.name}: hits ${hits}`);
   }
 });
