@@ -229,7 +229,7 @@ export function lossGrad(desc: usize, n: i32, hasWeight: i32): f64 {
     }
     if (l > 0) {
       const WTr = <usize>lslot(desc, l, L_WTR);
-      transpose(base + <usize>lslot(desc, l, L_OFFW), kp, np, WTr);
+      transpose(base + <usize>lslot(desc, l, L_OFFW), np, kp, np, WTr, kp);
       const Gp = <usize>lslot(desc, l - 1, L_G);
       const Dp = <usize>lslot(desc, l - 1, L_DR);
       gemm(G, np, WTr, kp, Gp, kp, Dp, n, np, kp, 0, EPI_MUL, 0);
