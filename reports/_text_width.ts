@@ -114,7 +114,7 @@ const OTHER_WIDTH = 600;
  *
  * @example
  * ```ts
- * helveticaWidth("step", 11); // (278 + 278 + 556 + 556) / 1000 · 11 = 18.348
+ * helveticaWidth("step", 11); // (500 + 278 + 556 + 556) / 1000 · 11 = 20.79
  * ```
  */
 export function helveticaWidth(text: string, fontSize: number, bold = false): number {

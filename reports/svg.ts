@@ -63,6 +63,7 @@ export interface RenderSvgOptions {
 const vegaRuntime = vega as unknown as {
   setRandom(random: () => number): void;
   randomLCG(seed: number): () => number;
+  resetSVGDefIds(): void;
   textMetrics: { width: (item: TextItem, text?: unknown) => number };
 };
 
@@ -83,7 +84,9 @@ function measureText(item: TextItem, text?: unknown): number {
  * (`renderer: "none"` + `View.toSVG()`). Byte-stable: Vega's random source is
  * set to a seeded LCG (`vega.setRandom(vega.randomLCG(seed))`) before the
  * view runs, and text is measured with the fixed Helvetica widths of
- * `_text_width.ts` (not a canvas, which would depend on installed fonts).
+ * `_text_width.ts` (not a canvas, which would depend on installed fonts),
+ * and the SVG clip/gradient id counters restart for each document
+ * (`vega.resetSVGDefIds()`).
  * Both are process-wide Vega settings; the text hook is restored afterwards.
  */
 export async function renderSvg(spec: VegaLiteSpec, options: RenderSvgOptions = {}): Promise<string> {
@@ -95,6 +98,8 @@ export async function renderSvg(spec: VegaLiteSpec, options: RenderSvgOptions = 
   try {
     const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Error });
     try {
+      // clip-path and gradient ids come from process-wide counters: restart them for every document
+      vegaRuntime.resetSVGDefIds();
       return await view.toSVG();
     } finally {
       view.finalize();
