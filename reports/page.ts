@@ -214,7 +214,11 @@ function sectionHtml(s: ResolvedSection): string {
     }</div>`
     : "";
   const table = s.table ? tableHtml(s.table) : "";
-  return `<section id="${s.id}"><h2>${escapeHtml(s.title)}</h2>${desc}${charts}${table}</section>`;
+  const error = s.error ? `<p class="chart-error">This section could not be drawn: ${escapeHtml(s.error)}</p>` : "";
+  const empty = !s.error && !s.table && s.charts.length === 0
+    ? `<p class="description">Nothing was recorded for this section.</p>`
+    : "";
+  return `<section id="${s.id}"><h2>${escapeHtml(s.title)}</h2>${desc}${error}${empty}${charts}${table}</section>`;
 }
 
 interface PageParts {

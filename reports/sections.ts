@@ -37,6 +37,8 @@ export interface ResolvedSection {
   description?: string;
   charts: ReportChart[];
   table?: ReportTable;
+  /** Why the section could not be drawn (its data did not fit the chart); the rest of the page is unaffected. */
+  error?: string;
 }
 
 const DEFAULT_TITLES: Record<ReportSection["kind"], string> = {
@@ -60,6 +62,7 @@ export function tableColumns(rows: readonly Readonly<Record<string, TableCell>>[
 function chartsOf(s: ReportSection, id: string, title: string): Pick<ResolvedSection, "charts" | "table"> {
   switch (s.kind) {
     case "history": {
+      if (s.histories.length === 0) return { charts: [] };
       const logLoss = s.logLoss ?? true;
       const charts: ReportChart[] = [
         { id: `${id}-loss-step`, title: `${title}: loss against step`, spec: lossChart(s.histories, { logLoss }) },
@@ -85,11 +88,13 @@ function chartsOf(s: ReportSection, id: string, title: string): Pick<ResolvedSec
     case "trajectories":
       return { charts: [{ id, title, spec: trajectoriesChart(s) }] };
     case "field":
-      return { charts: [{ id, title, spec: fieldChart(s) }] };
+      return { charts: s.frames.length ? [{ id, title, spec: fieldChart(s) }] : [] };
     case "density":
       return { charts: [{ id, title, spec: densityChart(s) }] };
     case "nfe":
-      return { charts: [{ id, title, spec: nfeChart(s.rows, { logValue: s.logValue ?? false }) }] };
+      return {
+        charts: s.rows.length ? [{ id, title, spec: nfeChart(s.rows, { logValue: s.logValue ?? false }) }] : [],
+      };
     case "table":
       return { charts: [], table: { columns: tableColumns(s.rows, s.columns), rows: s.rows } };
   }
@@ -105,7 +110,10 @@ function uniqueId(wanted: string, used: Set<string>): string {
 /**
  * Resolves sections in order: ids default to `<kind>-<position>` (1-based),
  * are slugged, and made unique by a `-2`, `-3`, … suffix; `reserved` ids
- * (e.g. `metrics`, `config`) are never reused.
+ * (e.g. `metrics`, `config`) are never reused. A section whose data a builder
+ * rejects (say a 3-D field) keeps its place with the builder's message in
+ * `error`, so one bad artifact cannot take the whole page down; empty
+ * sections get no charts.
  */
 export function resolveSections(
   sections: readonly ReportSection[],
@@ -115,12 +123,13 @@ export function resolveSections(
   return sections.map((s, i) => {
     const id = uniqueId(slug(s.id ?? `${s.kind}-${i + 1}`), used);
     const title = s.title ?? DEFAULT_TITLES[s.kind];
-    return {
-      id,
-      title,
-      ...(s.description !== undefined ? { description: s.description } : {}),
-      ...chartsOf(s, id, title),
-    };
+    let body: Pick<ResolvedSection, "charts" | "table" | "error">;
+    try {
+      body = chartsOf(s, id, title);
+    } catch (e) {
+      body = { charts: [], error: e instanceof Error ? e.message : String(e) };
+    }
+    return { id, title, ...(s.description !== undefined ? { description: s.description } : {}), ...body };
   });
 }
 

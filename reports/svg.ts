@@ -10,7 +10,7 @@ import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { join } from "node:path";
 import { helveticaWidth } from "./_text_width.ts";
-import { reportCharts } from "./sections.ts";
+import { runSections, sweepSections } from "./sections.ts";
 import type { RunReport, SweepReport, VegaLiteSpec } from "./types.ts";
 
 /** A compiled Vega spec and the warnings Vega-Lite raised while compiling. */
@@ -134,8 +134,15 @@ export async function exportCharts(
   }
   await Deno.mkdir(dir, { recursive: true });
   const toPng = format === "png" ? (await import("./_png.ts")).svgToPng : undefined;
+  const sections = "members" in report ? sweepSections(report) : runSections(report);
+  const failed = sections.filter((s) => s.error);
+  if (failed.length) {
+    throw new Error(
+      `Cannot export charts: ${failed.map((s) => `section "${s.id}": ${s.error}`).join("; ")}: fix the run data`,
+    );
+  }
   const paths: string[] = [];
-  for (const chart of reportCharts(report)) {
+  for (const chart of sections.flatMap((s) => s.charts)) {
     const svg = await renderSvg(chart.spec);
     const path = join(dir, `${chart.id}.${format}`);
     if (toPng) await Deno.writeFile(path, await toPng(svg, { scale: options.scale ?? 2 }));

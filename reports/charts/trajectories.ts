@@ -34,7 +34,7 @@ export function thinTimes(count: number, max: number): Int32Array {
 }
 
 /**
- * The trajectories chart: each drawn path is a chain of segments from
+ * The trajectories chart (1-D paths are drawn as x against t instead): each drawn path is a chain of segments from
  * x(t_k) to x(t_{k+1}) coloured by t_k (viridis, dark = t = 0 source, yellow =
  * t = 1 data), with its start and end as dots. Segment ends come from a Vega
  * `window` `lead` over each path, so the data holds each state once.
@@ -50,10 +50,11 @@ export function trajectoriesChart(
       `Cannot draw trajectories: states has length "${states.length}", expected times × n × dim = ${T} × ${n} × ${dim}`,
     );
   }
-  const axes = checkAxes("trajectories", dim, options.dims ?? [0, 1]);
   const paths = thinIndices(n, options.maxPaths ?? 300);
   const maxSegments = options.maxSegments ?? 30000;
   const steps = thinTimes(T, Math.max(2, Math.floor(maxSegments / Math.max(1, paths.length)) + 1));
+  if (dim === 1) return trajectories1d(input, paths, steps, options);
+  const axes = checkAxes("trajectories", dim, options.dims ?? [0, 1]);
   const rows: Record<string, number | null>[] = [];
   const ex: Extent = [Infinity, -Infinity], ey: Extent = [Infinity, -Infinity];
   for (const i of paths) {
@@ -120,5 +121,46 @@ export function trajectoriesChart(
         },
       },
     ],
+  });
+}
+
+/** 1-D paths: x(t) against t, one thin line per path, coloured by where it ends. */
+function trajectories1d(
+  input: TrajectoriesChartInput,
+  paths: Int32Array,
+  steps: Int32Array,
+  options: TrajectoriesChartOptions,
+): VegaLiteSpec {
+  const { times, n, states } = input;
+  const rows: Record<string, number | null>[] = [];
+  for (const i of paths) {
+    const end = roundForDisplay(states[(times.length - 1) * n + i]!);
+    for (const k of steps) {
+      rows.push({ p: i, t: roundForDisplay(times[k]!), x: roundForDisplay(states[k * n + i]!), end });
+    }
+  }
+  return topLevel({
+    title: `Trajectories (${paths.length} of ${n} paths, ${steps.length} of ${times.length} saved times)`,
+    width: options.size ?? 420,
+    height: 280,
+    data: { values: rows },
+    mark: { type: "line", strokeWidth: 0.8, opacity: 0.6 },
+    encoding: {
+      x: { field: "t", type: "quantitative", title: "t", scale: { nice: false } },
+      y: { field: "x", type: "quantitative", title: "x", scale: { zero: false } },
+      detail: { field: "p", type: "nominal" },
+      color: {
+        field: "end",
+        type: "quantitative",
+        title: "final x",
+        scale: { scheme: { name: "viridis", extent: [0, 0.9] } },
+        legend: { type: "gradient", gradientLength: 140 },
+      },
+      tooltip: [
+        { field: "p", type: "quantitative", title: "path" },
+        { field: "t", type: "quantitative", format: ".3~f" },
+        { field: "x", type: "quantitative", format: ".4~g" },
+      ],
+    },
   });
 }

@@ -302,3 +302,18 @@ Deno.test("sweepChart() puts the mean ± sd over seeds of each setting in the ch
 Deno.test("flattenMetrics() names the parts of multi-part metrics node.part", () => {
   assert.deepEqual(flattenMetrics({ w2: 0.1, pe: { pe: 2, npe: 0.3 } }), { w2: 0.1, "pe.pe": 2, "pe.npe": 0.3 });
 });
+
+Deno.test("trajectoriesChart() draws 1-D paths as x against t, one line per path", async () => {
+  const T = 11, n = 20;
+  const states = new Float64Array(T * n);
+  for (let k = 0; k < T; k++) for (let i = 0; i < n; i++) states[k * n + i] = (k / (T - 1)) * (i - 10);
+  const spec = trajectoriesChart({ times: Float64Array.from({ length: T }, (_, k) => k / (T - 1)), n, dim: 1, states });
+  const { view, warnings } = await runSpec(spec);
+  try {
+    assert.deepEqual(warnings, []);
+    // a line mark has one item per point: 20 paths × 11 times
+    assert.deepEqual(drawnMarks(view), { line: n * T });
+  } finally {
+    view.finalize();
+  }
+});

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { makePoints } from "../../core/data/mod.ts";
 import {
   CONTENT_SECURITY_POLICY,
+  exportCharts,
   renderRunReport,
   renderSweepReport,
   reportCharts,
@@ -190,4 +192,34 @@ Deno.test("escapeHtml(), formatNumber() and formatSeconds() format as documented
   assert.equal(formatSeconds(31.4), "31.4 s");
   assert.equal(formatSeconds(245.9), "4 min 05 s");
   assert.equal(formatSeconds(7380), "2 h 03 min");
+});
+
+Deno.test("renderRunReport() shows a section whose data a builder rejects as a message and draws the rest", async () => {
+  const bad = {
+    ...run,
+    sections: [
+      ...run.sections.filter((s) => s.id === "nfe"),
+      { kind: "field" as const, id: "field3d", positions: makePoints(new Float64Array(6), 3), frames: [] },
+      {
+        kind: "field" as const,
+        id: "field3d-b",
+        positions: makePoints(new Float64Array(6), 3),
+        frames: [{ t: 0, vectors: new Float64Array(4) }],
+      },
+      { kind: "history" as const, id: "nothing", histories: [] },
+    ],
+  };
+  const html = renderRunReport(bad);
+  assert.ok(html.includes('data-chart="nfe"'));
+  assert.ok(
+    html.includes(
+      '<section id="field3d-b"><h2>Velocity field</h2><p class="chart-error">This section could not be drawn: Cannot draw field: positions have dimension &quot;3&quot;',
+    ),
+  );
+  assert.ok(
+    html.includes(
+      '<section id="nothing"><h2>Training</h2><p class="description">Nothing was recorded for this section.</p>',
+    ),
+  );
+  await assert.rejects(() => exportCharts(bad, "/nonexistent-flowlab-dir"), /section "field3d-b": Cannot draw field/);
 });
