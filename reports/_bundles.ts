@@ -23,7 +23,17 @@ export interface BrowserBundle {
  * imports map, then walk up to the package.json whose `name` matches.
  */
 export function packageRoot(name: string): string {
-  let dir = dirname(fileURLToPath(import.meta.resolve(name)));
+  let entry: string;
+  try {
+    entry = fileURLToPath(import.meta.resolve(name));
+  } catch (e) {
+    throw new Error(
+      `Cannot find package "${name}" in node_modules: ${
+        (e as Error).message
+      }: run "deno install" in the project folder`,
+    );
+  }
+  let dir = dirname(entry);
   for (;;) {
     try {
       const pkg = JSON.parse(Deno.readTextFileSync(join(dir, "package.json")));
