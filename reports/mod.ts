@@ -30,6 +30,21 @@
  *                 specs as escaped JSON, CSP forbidding every fetch)
  *     svg.ts    renderSvg(spec) → byte-stable SVG; exportCharts(report, dir, { format })
  *
+ * The page: header (name, run id, status, seed, run time, versions, commit
+ * with dirty flag, host), summary, table of contents, metric table, one
+ * section per input section (charts with tooltips and an export-only menu —
+ * no editor link, no source view), the configuration collapsed. A
+ * Content-Security-Policy (`default-src 'none'`) forbids every fetch, and the
+ * page source holds no URL (the few inert URL strings inside the vega
+ * bundles are written with `\u003a`). A section whose data a builder rejects
+ * shows the builder's message in place; the rest of the page still draws.
+ *
+ * Export: `renderSvg` compiles with vega-lite and renders with Vega's headless
+ * `"none"` renderer; the bytes are stable (seeded Vega random, Helvetica
+ * advance widths for text, SVG id counters reset per document). PNG goes
+ * through resvg (WebAssembly) with the Arimo font from npm, which has
+ * Helvetica's metrics, so the PNG bytes do not depend on installed fonts.
+ *
  * Display only: point sets are thinned by a deterministic stride to at most
  * 5000 points a set (`thinIndices`), long histories are averaged into at most
  * 500 buckets, and numbers are rounded to 5 significant digits in the page;
@@ -108,7 +123,9 @@ export {
 } from "./sections.ts";
 
 export {
+  type Bucket,
   bucketSeries,
+  type BucketSeriesInput,
   diagnosticsChart,
   type DiagnosticsChartOptions,
   lossChart,

@@ -24,13 +24,26 @@ export interface LossChartOptions {
 }
 
 /** One display point of a bucketed series. */
-interface Bucket {
+export interface Bucket {
+  /** Mean step of the bucket's finite records. */
   step: number;
+  /** Mean seconds of the bucket's finite records (0 without a seconds series). */
   seconds: number;
+  /** Mean value. */
   mean: number;
+  /** Smallest value. */
   lo: number;
+  /** Largest value. */
   hi: number;
+  /** Finite records in the bucket. */
   count: number;
+}
+
+/** A series to bucket: values recorded at steps (and seconds), arrays of equal length. */
+export interface BucketSeriesInput {
+  step: ArrayLike<number>;
+  seconds?: ArrayLike<number>;
+  values: ArrayLike<number>;
 }
 
 /**
@@ -38,13 +51,14 @@ interface Bucket {
  * [⌊b·n/k⌋, ⌊(b+1)·n/k⌋): each bucket reports the mean of its finite values,
  * their min and max (the band), and the mean step and seconds. Deterministic;
  * when n ≤ maxPoints every record is its own bucket.
+ *
+ * @example
+ * ```ts
+ * bucketSeries({ step: [1, 2, 3, 4], values: [4, 2, 3, 1] }, 2); // means 3 and 2 at steps 1.5 and 3.5
+ * ```
  */
-export function bucketSeries(
-  step: ArrayLike<number>,
-  seconds: ArrayLike<number> | undefined,
-  values: ArrayLike<number>,
-  maxPoints: number,
-): Bucket[] {
+export function bucketSeries(series: BucketSeriesInput, maxPoints: number): Bucket[] {
+  const { step, seconds, values } = series;
   const n = Math.min(step.length, values.length);
   const k = Math.min(n, Math.max(1, Math.floor(maxPoints)));
   const out: Bucket[] = [];
@@ -93,7 +107,7 @@ export function lossChart(histories: readonly TrainingHistory[], options: LossCh
   for (const h of histories) {
     checkHistory(h);
     const run = h.label ?? h.node;
-    for (const b of bucketSeries(h.step, h.seconds, h.loss, maxPoints)) {
+    for (const b of bucketSeries({ step: h.step, seconds: h.seconds, values: h.loss }, maxPoints)) {
       if (b.count > 1) bucketed = true;
       if (b.lo <= 0) positive = false;
       rows.push({
@@ -206,7 +220,7 @@ export function diagnosticsChart(
     if (h.gradNorm) series.push(["gradient norm", h.gradNorm]);
     for (const [name, v] of Object.entries(h.val ?? {})) series.push([`val ${name}`, v]);
     for (const [name, values] of series) {
-      for (const b of bucketSeries(h.step, h.seconds, values, maxPoints)) {
+      for (const b of bucketSeries({ step: h.step, seconds: h.seconds, values }, maxPoints)) {
         rows.push({ run, series: name, step: roundForDisplay(b.step), value: roundForDisplay(b.mean) });
       }
     }

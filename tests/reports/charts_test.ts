@@ -140,7 +140,7 @@ Deno.test("bucketSeries() averages consecutive records and skips gaps", () => {
   const n = 1000;
   const step = Float64Array.from({ length: n }, (_, i) => i);
   const values = Float64Array.from({ length: n }, (_, i) => (i === 3 ? NaN : i));
-  const b = bucketSeries(step, step, values, 100);
+  const b = bucketSeries({ step, seconds: step, values }, 100);
   assert.equal(b.length, 100);
   // bucket 0 holds 0 … 9 without 3: mean (45 − 3) / 9
   assert.ok(Math.abs(b[0]!.mean - 42 / 9) < 1e-12);
@@ -150,7 +150,12 @@ Deno.test("bucketSeries() averages consecutive records and skips gaps", () => {
   // bucket 7 holds 70 … 79: mean 74.5 at mean step 74.5
   assert.equal(b[7]!.mean, 74.5);
   assert.equal(b[7]!.step, 74.5);
-  assert.equal(bucketSeries(step, step, values, 5000).length, n - 1, "no bucketing below the cap");
+  assert.equal(b[7]!.seconds, 74.5);
+  assert.deepEqual(bucketSeries({ step: [1, 2, 3, 4], values: [4, 2, 3, 1] }, 2).map((x) => [x.step, x.mean]), [
+    [1.5, 3],
+    [3.5, 2],
+  ]);
+  assert.equal(bucketSeries({ step, values }, 5000).length, n - 1, "no bucketing below the cap");
 });
 
 Deno.test("samplesChart() is square with equal spans and draws a histogram of all reference points above the threshold", () => {
