@@ -13,7 +13,13 @@ import { packCharts, unpackCharts } from "./_pack.ts";
 import { escapeHtml, formatNumber, formatSeconds, hideUrlSchemes, jsonForScript } from "./_html.ts";
 import { flattenMetrics } from "./charts/_common.ts";
 import { meanAndSd, sweepMetricNames } from "./charts/sweep.ts";
-import { type ReportTable, type ResolvedSection, runSections, sweepSections } from "./sections.ts";
+import {
+  hasOwnMetricsSection,
+  type ReportTable,
+  type ResolvedSection,
+  runSections,
+  sweepSections,
+} from "./sections.ts";
 import type {
   MetricValue,
   ReportConfig,
@@ -304,7 +310,9 @@ export function renderRunReport(report: RunReport, options: PageOptions = {}): s
     title: `${h.name} · ${h.runId}`,
     header,
     ...(report.summary ? { summary: report.summary } : {}),
-    fixed: [{ id: "metrics", title: "Metrics", html: metricsTable(report.metrics) }],
+    fixed: hasOwnMetricsSection(report)
+      ? []
+      : [{ id: "metrics", title: "Metrics", html: metricsTable(report.metrics) }],
     sections: runSections(report),
     ...(report.config ? { config: report.config } : {}),
     flowlabVersion: h.versions.flowlab,

@@ -136,9 +136,15 @@ export function resolveSections(
 /** Ids the page uses for its own fixed sections. */
 export const RESERVED_IDS = ["contents", "metrics", "members", "summary", "config"] as const;
 
+/** True when the run supplies its own `metrics` section (which then replaces the page's metric table). */
+export function hasOwnMetricsSection(report: RunReport): boolean {
+  return report.sections.some((s) => s.id === "metrics");
+}
+
 /** The sections of a run's page, in order. */
 export function runSections(report: RunReport): ResolvedSection[] {
-  return resolveSections(report.sections, RESERVED_IDS);
+  const reserved = hasOwnMetricsSection(report) ? RESERVED_IDS.filter((id) => id !== "metrics") : RESERVED_IDS;
+  return resolveSections(report.sections, reserved);
 }
 
 /**

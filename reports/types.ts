@@ -237,7 +237,7 @@ export interface RunReport {
   config?: ReportConfig;
   /** A free-text paragraph shown under the header (studies write one). */
   summary?: string;
-  /** Metric values by metric node id. */
+  /** Metric values by metric node id, shown as the page's "Metrics" table (a section with id `metrics` replaces it). */
   metrics: Readonly<Record<string, MetricValue>>;
   /** The sections, rendered in this order. */
   sections: readonly ReportSection[];

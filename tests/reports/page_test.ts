@@ -223,3 +223,19 @@ Deno.test("renderRunReport() shows a section whose data a builder rejects as a m
   );
   await assert.rejects(() => exportCharts(bad, "/nonexistent-flowlab-dir"), /section "field3d-b": Cannot draw field/);
 });
+
+Deno.test("renderRunReport() lets a section with id `metrics` replace the built-in metric table", () => {
+  const own = {
+    ...run,
+    sections: [{
+      kind: "table" as const,
+      id: "metrics",
+      title: "Metrics by node",
+      rows: [{ node: "w2", value: 0.08 }],
+    }],
+  };
+  const html = renderRunReport(own);
+  assert.equal(html.split('id="metrics"').length - 1, 1);
+  assert.ok(html.includes('<section id="metrics"><h2>Metrics by node</h2>'));
+  assert.ok(!html.includes("<td>pe.npe</td>"), "the built-in table is gone");
+});
