@@ -15,7 +15,7 @@ export type TrajectoriesChartInput = Pick<TrajectoriesSection, "times" | "n" | "
 export interface TrajectoriesChartOptions {
   /** Most paths drawn (default 300), chosen by a deterministic stride over path indices. */
   maxPaths?: number;
-  /** Most segments drawn (default 30000); beyond that, saved times are thinned evenly, keeping the first and last. */
+  /** Most segments drawn (default 20000); beyond that, saved times are thinned evenly, keeping the first and last. */
   maxSegments?: number;
   /** Which two coordinates to draw (default [0, 1]). */
   dims?: [number, number];
@@ -51,7 +51,7 @@ export function trajectoriesChart(
     );
   }
   const paths = thinIndices(n, options.maxPaths ?? 300);
-  const maxSegments = options.maxSegments ?? 30000;
+  const maxSegments = options.maxSegments ?? 20000;
   const steps = thinTimes(T, Math.max(2, Math.floor(maxSegments / Math.max(1, paths.length)) + 1));
   if (dim === 1) return trajectories1d(input, paths, steps, options);
   const axes = checkAxes("trajectories", dim, options.dims ?? [0, 1]);

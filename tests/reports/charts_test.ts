@@ -213,6 +213,13 @@ Deno.test("trajectoriesChart() keeps the first and last saved times and checks t
   assert.deepEqual([...thinTimes(5, 10)], [0, 1, 2, 3, 4]);
   const spec = trajectoriesChart({ times: [0, 0.5, 1], n: 4, dim: 2, states: new Float64Array(24) }, { maxPaths: 3 });
   assert.equal((spec.data as { values: unknown[] }).values.length, 3 * 3);
+  // 400 paths × 101 times: 300 paths, and K = ⌊20000 / 300⌋ + 1 = 67 times, so 300 × 66 = 19 800 segments ≤ 20 000
+  const T = 101, times = Float64Array.from({ length: T }, (_, k) => k / (T - 1));
+  const big = trajectoriesChart({ times, n: 400, dim: 2, states: new Float64Array(T * 400 * 2) });
+  const rows = (big.data as { values: { t: number }[] }).values;
+  assert.equal(rows.length, 300 * 67);
+  assert.deepEqual([...new Set(rows.map((r) => r.t))].slice(0, 2), [0, 0.02]);
+  assert.equal(rows[66]!.t, 1);
   assert.throws(
     () => trajectoriesChart({ times: [0, 1], n: 4, dim: 2, states: new Float64Array(10) }),
     /states has length "10", expected times × n × dim = 2 × 4 × 2/,
