@@ -135,8 +135,43 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         unit: "ms/step",
         reference,
       }));
+      if (target !== undefined) rows.push(...profile(models.fused!, data, B, H, ctx));
       for (const m of Object.values(models)) m.dispose();
     }
   }
   return rows;
+}
+
+/**
+ * Where the fused step's time goes, for the cases with a target: forward
+ * (`predict`, no derivative stores), forward + backward (`lossGradient`, with
+ * the gradient copied out), the whole step (+ clipping/Adam/EMA), and the
+ * step's arithmetic rate, `6·B·(3H + 2H² + 2H)` flop (forward 2×, backward
+ * 4× the multiply–adds) per step time. 128-bit SIMD with two FMA pipes peaks
+ * at 16 flop/cycle.
+ */
+function profile(model: Model, data: TrainBatch[], B: number, H: number, ctx: BenchContext): BenchRow[] {
+  const x = Float64Array.from(data[0]!.x);
+  const t = Float64Array.from(data[0]!.t);
+  const out = new Float64Array(2 * B);
+  const opts = { minTimeMs: ctx.minTimeMs / 2 };
+  const phases: [string, () => unknown][] = [
+    ["forward", () => model.predict(x, B, t, out)],
+    ["forward + backward", () => model.lossGradient(data[0]!)],
+    ["whole step", () => model.trainStep(data[0]!, 1e-6)],
+  ];
+  const flops = 6 * B * (3 * H + 2 * H * H + 2 * H);
+  return phases.map(([phase, fn]) => {
+    const samples = Array.from({ length: ctx.rounds }, () => measureMs(fn, opts));
+    const row = makeRow({
+      bench: "train_step_profile",
+      case: `B=${B} H=${H}`,
+      params: { B, H, phase },
+      impl: `fused: ${phase}`,
+      samples,
+      unit: "ms",
+    });
+    if (phase === "whole step") row.note = `${(flops / row.ms / 1e6).toFixed(1)} GFLOP/s`;
+    return row;
+  });
 }
