@@ -38,7 +38,7 @@ export function activation(z: tf.Tensor, act: Activation): tf.Tensor {
 
 /**
  * act'(z) from z and a = act(z): elu `min(a, 0) + 1`; relu `step(z)`;
- * selu `λ` (z > 0) or `a + λα`; silu `σ(z)(1 + z(1 − σ(z)))`; tanh `1 − a²`.
+ * selu `λ` (z > 0) or `a + λα`; silu `σ(z)(1 + z·σ(−z))`; tanh `1 − a²`.
  */
 export function activationDerivative(z: tf.Tensor, a: tf.Tensor, act: Activation): tf.Tensor {
   switch (act) {
@@ -51,8 +51,8 @@ export function activationDerivative(z: tf.Tensor, a: tf.Tensor, act: Activation
       return tf.add(tf.mul(pos, SELU_LAMBDA), tf.mul(tf.sub(1, pos), tf.add(a, SELU_LAMBDA * SELU_ALPHA)));
     }
     case "silu": {
-      const s = tf.sigmoid(z);
-      return tf.mul(s, tf.add(1, tf.mul(z, tf.sub(1, s))));
+      // 1 − σ(z) computed as σ(−z): no cancellation for large z
+      return tf.mul(tf.sigmoid(z), tf.add(1, tf.mul(z, tf.sigmoid(tf.neg(z)))));
     }
     case "tanh":
       return tf.sub(1, tf.square(a));

@@ -47,12 +47,12 @@ const TABLE = memory.data<f32>([
   1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
   -0.693359375, -0.693359375, -0.693359375, -0.693359375,
   2.12194440e-4, 2.12194440e-4, 2.12194440e-4, 2.12194440e-4,
-  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,
-  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
-  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
-  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
-  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
-  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  1.0 / 720.0, 1.0 / 720.0, 1.0 / 720.0, 1.0 / 720.0,
+  1.0 / 120.0, 1.0 / 120.0, 1.0 / 120.0, 1.0 / 120.0,
+  1.0 / 24.0, 1.0 / 24.0, 1.0 / 24.0, 1.0 / 24.0,
+  1.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0,
+  0.5, 0.5, 0.5, 0.5,
+  0, 0, 0, 0, // unused
   1.0, 1.0, 1.0, 1.0,
   -2.0, -2.0, -2.0, -2.0,
   SELU_LAMBDA, SELU_LAMBDA, SELU_LAMBDA, SELU_LAMBDA,
@@ -71,29 +71,40 @@ store<i32>(TABLE + (C_EXPBIAS << 4) + 12, 127 - 0x4B400000);
 }
 
 /**
- * exp(x) per lane (Cephes expf: x = k·ln2 + r, |r| ≤ ln2/2, degree-6
- * polynomial, 2^k through the exponent bits); x clamped to [−87.3, 88.3].
- * k = round(x·log2 e) by the 1.5·2^23 shifter trick: adding it leaves k in the
- * low mantissa bits, which also gives 2^k without a float→int conversion.
- * Relative error about 2 ulp.
+ * exp(x) per lane: x = k·ln2 + r with |r| ≤ ln2/2 (ln2 split in two for
+ * exactness), e^r by its degree-6 Taylor polynomial in Horner form (relative
+ * error ≤ 0.35⁷/7! ≈ 1.2e−7), 2^k through the exponent bits; x clamped to
+ * [−87.3, 88.3]. k = round(x·log2 e) by the 1.5·2^23 shifter trick: adding it
+ * leaves k in the low mantissa bits, which also gives 2^k without a
+ * float→int conversion.
  */
 // @ts-ignore: decorator
 @inline export function vexp(x0: v128): v128 {
-  const x = f32x4.pmin(f32x4.pmax(x0, kc(C_LO)), kc(C_HI));
+  return vexpClamped(f32x4.pmin(f32x4.pmax(x0, kc(C_LO)), kc(C_HI)));
+}
+
+/** exp(x) for x already known to lie in [−87.3, 88.3] (see vexp). */
+// @ts-ignore: decorator
+@inline function vexpClamped(x: v128): v128 {
   const kb = madd(x, kc(C_LOG2E), kc(C_SHIFT));
   const k = f32x4.sub(kb, kc(C_SHIFT));
   let r = madd(k, kc(C_NLN2HI), x);
   r = madd(k, kc(C_LN2LO), r);
-  let p = madd(kc(C_P0), r, kc(C_P1));
-  p = madd(p, r, kc(C_P2));
-  p = madd(p, r, kc(C_P3));
-  p = madd(p, r, kc(C_P4));
-  p = madd(p, r, kc(C_P5));
-  const r2 = f32x4.mul(r, r);
-  const y = f32x4.add(madd(p, r2, r), kc(C_ONE));
+  let p = madd(kc(C_P0), r, kc(C_P1)); // 1/720 r + 1/120
+  p = madd(p, r, kc(C_P2)); // + 1/24
+  p = madd(p, r, kc(C_P3)); // + 1/6
+  p = madd(p, r, kc(C_P4)); // + 1/2
+  p = madd(p, r, kc(C_ONE)); // + 1
+  const y = madd(p, r, kc(C_ONE)); // + 1
   // bits(kb) = 0x4B400000 + k, so 2^k = (bits(kb) − 0x4B400000 + 127) << 23
   const e = i32x4.shl(i32x4.add(kb, kc(C_EXPBIAS)), 23);
   return f32x4.mul(y, e);
+}
+
+/** exp(min(z, 0)) per lane: the negative branch of ELU and SELU (one clamp fewer). */
+// @ts-ignore: decorator
+@inline function vexpNeg(z: v128): v128 {
+  return vexpClamped(f32x4.pmax(f32x4.pmin(z, f32x4.splat(0)), kc(C_LO)));
 }
 
 /** act(z) per lane. */
@@ -101,12 +112,12 @@ store<i32>(TABLE + (C_EXPBIAS << 4) + 12, 127 - 0x4B400000);
 @inline export function activate(z: v128, act: i32): v128 {
   const zero = f32x4.splat(0);
   if (act == 0) {
-    const neg = f32x4.sub(vexp(f32x4.pmin(z, zero)), kc(C_ONE));
+    const neg = f32x4.sub(vexpNeg(z), kc(C_ONE));
     return v128.bitselect(z, neg, f32x4.gt(z, zero));
   } else if (act == 1) {
     return f32x4.pmax(z, zero);
   } else if (act == 2) {
-    const neg = f32x4.mul(kc(C_SLA), f32x4.sub(vexp(f32x4.pmin(z, zero)), kc(C_ONE)));
+    const neg = f32x4.mul(kc(C_SLA), f32x4.sub(vexpNeg(z), kc(C_ONE)));
     return v128.bitselect(f32x4.mul(z, kc(C_SL)), neg, f32x4.gt(z, zero));
   } else if (act == 3) {
     const s = f32x4.div(kc(C_ONE), f32x4.add(kc(C_ONE), vexp(f32x4.neg(z))));
@@ -124,7 +135,7 @@ store<i32>(TABLE + (C_EXPBIAS << 4) + 12, 127 - 0x4B400000);
   const zero = f32x4.splat(0);
   const one = kc(C_ONE);
   if (act == 0) {
-    const e = vexp(f32x4.pmin(z, zero));
+    const e = vexpNeg(z);
     const pos = f32x4.gt(z, zero);
     v128.store(dptr, v128.bitselect(one, e, pos));
     return v128.bitselect(z, f32x4.sub(e, one), pos);
@@ -133,15 +144,16 @@ store<i32>(TABLE + (C_EXPBIAS << 4) + 12, 127 - 0x4B400000);
     v128.store(dptr, v128.and(one, pos));
     return f32x4.pmax(z, zero);
   } else if (act == 2) {
-    const e = vexp(f32x4.pmin(z, zero));
+    const e = vexpNeg(z);
     const pos = f32x4.gt(z, zero);
     const la = kc(C_SLA);
     v128.store(dptr, v128.bitselect(kc(C_SL), f32x4.mul(la, e), pos));
     return v128.bitselect(f32x4.mul(z, kc(C_SL)), f32x4.mul(la, f32x4.sub(e, one)), pos);
   } else if (act == 3) {
-    const s = f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(z))));
-    // d/dz z·σ(z) = σ(z)·(1 + z·(1 − σ(z)))
-    v128.store(dptr, f32x4.mul(s, madd(z, f32x4.sub(one, s), one)));
+    const e = vexp(f32x4.neg(z));
+    const s = f32x4.div(one, f32x4.add(one, e));
+    // d/dz z·σ(z) = σ(z)·(1 + z·(1 − σ(z))), with 1 − σ(z) = e^{−z}·σ(z) (no cancellation)
+    v128.store(dptr, f32x4.mul(s, madd(z, f32x4.mul(e, s), one)));
     return f32x4.mul(z, s);
   } else {
     const e = vexp(f32x4.mul(f32x4.abs(z), kc(C_M2)));
