@@ -16,3 +16,18 @@ export {
 } from "./point_sampler.ts";
 export { independentCoupling, pairBatch, pairedCoupling, type PointPairs } from "./basic.ts";
 export { CORRUPT_METHODS, type CorruptMethod, type CorruptOptions, corruptPoints } from "../data/corrupt.ts";
+export {
+  type AssignmentResult,
+  type ExactOtOptions,
+  exactOtPermutation,
+  solveAssignment,
+  w2Exact,
+} from "./assignment.ts";
+export { exactTransportCost, MAX_REPLICATED_SIZE } from "./emd.ts";
+export {
+  samplePlan,
+  type SamplePlanOptions,
+  type SinkhornOptions,
+  sinkhornPlan,
+  type SinkhornResult,
+} from "./sinkhorn.ts";

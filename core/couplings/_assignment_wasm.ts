@@ -1,0 +1,145 @@
+/**
+ * Host side of the `assignment` WebAssembly kernel
+ * (`core/backend/kernels/assembly/assignment.ts`): lays out the cost matrix,
+ * outputs and workspace in the kernel's memory, grows it when needed, calls
+ * `solve`, and copies the results out.
+ *
+ * @module
+ */
+import { kernelVariant } from "../backend/mod.ts";
+
+interface AssignmentExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  workspaceBytes(n: number): number;
+  solve(cost: number, n: number, assign: number, u: number, v: number, work: number): number;
+  sqeuclidean(x0: number, x1: number, n: number, m: number, dim: number, out: number): void;
+  setParams(theta: number, finalDiv: number, initDiv: number, zcap: number): void;
+  counter(k: number): number;
+}
+
+/** The raw result of the kernel: assignment plus an optimality certificate. */
+export interface KernelAssignment {
+  /** Row i → column. */
+  assignment: Int32Array;
+  /** Row potentials u. */
+  u: Float64Array;
+  /** Column potentials v, with u_i + v_j ≤ c_ij and equality on the assignment. */
+  v: Float64Array;
+  /** Rows the exact (shortest augmenting path) phase had to place. */
+  exactRows: number;
+}
+
+// Compiled asynchronously on purpose: under Deno 2.9 a module compiled with the
+// synchronous `new WebAssembly.Module` stays in V8's baseline tier (Liftoff,
+// 10–30× slower here) for as long as the process is busy, while one compiled
+// with `WebAssembly.compile` tiers up to the optimising compiler within a few
+// calls (measured with a plain SIMD loop: ≈ 8 ns against 0.3 ns per element).
+const variant = kernelVariant("assignment");
+const binaryUrl = new URL(
+  `../backend/kernels/build/assignment${variant === "relaxed" ? ".relaxed" : ""}.wasm`,
+  import.meta.url,
+);
+const compiled: WebAssembly.Module = await WebAssembly.compile(await Deno.readFile(binaryUrl));
+
+let kernel: AssignmentExports | undefined;
+
+function getKernel(): AssignmentExports {
+  kernel ??= new WebAssembly.Instance(compiled, {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number): never {
+        throw new Error(`Kernel "assignment" aborted at ${line}:${col}`);
+      },
+    },
+  }).exports as unknown as AssignmentExports;
+  return kernel;
+}
+
+const align = (x: number) => Math.ceil(x / 16) * 16;
+
+interface Layout {
+  k: AssignmentExports;
+  cost: number;
+  assign: number;
+  u: number;
+  v: number;
+  x0: number;
+  x1: number;
+  work: number;
+}
+
+function layout(n: number, pointBytes: number): Layout {
+  const k = getKernel();
+  const cost = align(k.heapBase());
+  const assign = align(cost + n * n * 8);
+  const u = align(assign + n * 4);
+  const v = align(u + n * 8);
+  const x0 = align(v + n * 8);
+  const x1 = align(x0 + pointBytes);
+  const work = align(x1 + pointBytes);
+  const end = work + k.workspaceBytes(n);
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+  return { k, cost, assign, u, v, x0, x1, work };
+}
+
+function run(l: Layout, n: number): KernelAssignment {
+  const exactRows = l.k.solve(l.cost, n, l.assign, l.u, l.v, l.work);
+  const buf = l.k.memory.buffer;
+  return {
+    assignment: new Int32Array(buf, l.assign, n).slice(),
+    u: new Float64Array(buf, l.u, n).slice(),
+    v: new Float64Array(buf, l.v, n).slice(),
+    exactRows,
+  };
+}
+
+/** Solves the n×n assignment problem for a row-major cost matrix in the kernel. */
+export function kernelSolve(cost: Float64Array, n: number): KernelAssignment {
+  const l = layout(n, 0);
+  new Float64Array(l.k.memory.buffer, l.cost, n * n).set(cost.subarray(0, n * n));
+  return run(l, n);
+}
+
+/**
+ * Solves the assignment problem for the squared Euclidean cost between n
+ * points `x0` and n points `x1` in ℝ^dim (the cost matrix is built in the
+ * kernel); `cost(i, j)` reads that matrix (valid until the next solve).
+ */
+export function kernelSolvePoints(
+  x0: Float64Array,
+  x1: Float64Array,
+  n: number,
+  dim: number,
+): KernelAssignment & { cost: (i: number, j: number) => number } {
+  const l = layout(n, n * dim * 8);
+  const buf = l.k.memory.buffer;
+  new Float64Array(buf, l.x0, n * dim).set(x0.subarray(0, n * dim));
+  new Float64Array(buf, l.x1, n * dim).set(x1.subarray(0, n * dim));
+  l.k.sqeuclidean(l.x0, l.x1, n, n, dim, l.cost);
+  const out = run(l, n);
+  const c = new Float64Array(l.k.memory.buffer, l.cost, n * n);
+  return { ...out, cost: (i: number, j: number) => c[i * n + j]! };
+}
+
+/** Tuning knobs of the kernel (for the benchmark); see the kernel source for their meaning. */
+export interface KernelParams {
+  theta: number;
+  finalDiv: number;
+  initDiv: number;
+  zcap: number;
+}
+
+/** Default tuning of the kernel. */
+export const DEFAULT_KERNEL_PARAMS: Readonly<KernelParams> = { theta: 5, finalDiv: 1e4, initDiv: 4, zcap: 2 };
+
+/** Sets the kernel's tuning knobs (process-wide). */
+export function setKernelParams(p: KernelParams): void {
+  getKernel().setParams(p.theta, p.finalDiv, p.initDiv, p.zcap);
+}
+
+/** Work counters of the last solve: auction bids, ε = 0 bids, rows and row scans of the shortest-path phase. */
+export function kernelCounters(): { bids: number; zeroBids: number; exactRows: number; exactScans: number } {
+  const k = getKernel();
+  return { bids: k.counter(0), zeroBids: k.counter(1), exactRows: k.counter(2), exactScans: k.counter(3) };
+}
