@@ -166,8 +166,13 @@ async function main(): Promise<void> {
   const write = values.write || (!quick && !values["no-write"]);
   if (write) {
     Deno.mkdirSync(resultsDir, { recursive: true });
-    Deno.writeTextFileSync(new URL("latest.json", resultsDir), JSON.stringify(results, null, 1) + "\n");
-    Deno.writeTextFileSync(new URL("latest.md", resultsDir), md);
+    const json = new URL("latest.json", resultsDir).pathname;
+    const mdFile = new URL("latest.md", resultsDir).pathname;
+    Deno.writeTextFileSync(json, JSON.stringify(results, null, 2) + "\n");
+    Deno.writeTextFileSync(mdFile, md);
+    // Leave them as `deno fmt` would (the repository's fmt check covers them).
+    await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", json, mdFile], stdout: "null", stderr: "null" })
+      .output();
     console.error(`wrote ${new URL("latest.json", resultsDir).pathname} and latest.md`);
   }
 }
