@@ -76,9 +76,9 @@ function scaledRms(u: Float64Array, a: Float64Array, b: Float64Array, atol: numb
  * `h ← h · min(maxFactor, max(minFactor, safety · ‖err‖^(−1/5)))`, where
  * accepted steps never shrink (minFactor = 1 after an acceptance). The last
  * step is shortened to land on `t1` exactly. States inside a step (save
- * times) come from the fourth-order continuous extension
- * `y(t + θh) = y + θ(Δ + (1 − θ)(h k1 − Δ + θ(Δ − h k7 − (h k1 − Δ) + (1 − θ) h Σ d_i k_i)))`,
- * `Δ = y_new − y`.
+ * times) come from Hairer's fourth-order continuous extension: with
+ * `Δ = y_new − y`, `B = h k1 − Δ`, `C = Δ − h k7 − B`, `D = h Σ d_i k_i`,
+ * `y(t + θh) = y + θ(Δ + (1 − θ)(B + θ(C + (1 − θ) D)))`.
  *
  * @throws when the step size underflows, the error is not finite, or more
  * than `maxSteps` steps are attempted.

@@ -64,7 +64,7 @@ export interface OdeSystemResult {
  * ```ts
  * // dy/dt = 3t² from y(0) = 1 gives y(1) = 2
  * const r = solveOdeSystem((t, _y, out) => out.fill(3 * t * t), new Float64Array([1]), { method: "rk4", steps: 4 });
- * r.y[0]; // 2 (RK4 is exact for a cubic in t... up to rounding)
+ * r.y[0]; // 2: RK4 is Simpson's rule here, exact for a polynomial of degree 2
  * ```
  */
 export function solveOdeSystem(f: Dynamics, y0: Float64Array, options: OdeSystemOptions): OdeSystemResult {
