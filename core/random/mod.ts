@@ -6,5 +6,5 @@
  *
  * @module
  */
-export { mulhi32, philox4x32 } from "./philox.ts";
+export { mulhi32, philox4x32, philoxBlocks } from "./philox.ts";
 export { createRng, deriveKey, Rng, type SampleIndicesOptions } from "./stream.ts";

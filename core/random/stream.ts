@@ -8,9 +8,11 @@
  *
  * @module
  */
-import { philox4x32 } from "./philox.ts";
+import { philox4x32, philoxBlocks } from "./philox.ts";
 
 const TWO32 = 4294967296;
+/** Blocks generated per refill (4 words each). */
+const BLOCKS = 64;
 const TWO53 = 9007199254740992;
 const TWO_PI = 2 * Math.PI;
 const encoder = new TextEncoder();
@@ -58,9 +60,10 @@ export interface SampleIndicesOptions {
 export class Rng {
   readonly #k0: number;
   readonly #k1: number;
+  /** The counter of the next block to generate (4 words, lowest first). */
   readonly #counter = new Uint32Array(4);
-  readonly #block = new Uint32Array(4);
-  #used = 4;
+  readonly #buffer = new Uint32Array(4 * BLOCKS);
+  #used = 4 * BLOCKS;
   #spare = NaN;
 
   /** A stream with the given 64-bit key (two uint32 words), counter at zero. */
@@ -80,18 +83,23 @@ export class Rng {
     return new Rng(a, b);
   }
 
-  /** Next uint32 of the stream. */
+  /** Next uint32 of the stream: words of consecutive Philox blocks, counter from zero. */
   nextUint32(): number {
-    if (this.#used === 4) {
-      philox4x32(this.#counter, this.#k0, this.#k1, this.#block);
-      const c = this.#counter;
-      for (let i = 0; i < 4; i++) {
-        c[i] = (c[i]! + 1) >>> 0;
-        if (c[i] !== 0) break;
-      }
-      this.#used = 0;
+    if (this.#used === this.#buffer.length) this.#refill();
+    return this.#buffer[this.#used++]!;
+  }
+
+  #refill(): void {
+    const c = this.#counter;
+    philoxBlocks(c[0]!, c[1]!, c[2]!, c[3]!, this.#k0, this.#k1, BLOCKS, this.#buffer);
+    // advance the 128-bit counter by BLOCKS
+    let carry = BLOCKS;
+    for (let i = 0; i < 4 && carry; i++) {
+      const v = c[i]! + carry;
+      c[i] = v >>> 0;
+      carry = v >= TWO32 ? 1 : 0;
     }
-    return this.#block[this.#used++]!;
+    this.#used = 0;
   }
 
   /** Uniform on [0, 1) with 53 random bits. */
