@@ -1,16 +1,16 @@
 /**
- * Opens generated reports from disk in headless Chromium (Debian's `chromium`,
- * driven by playwright-core) with every non-file request aborted and counted,
- * and checks that each chart drew: a canvas or SVG in its container, the same
- * number of data marks as a headless Vega run of its spec, painted pixels,
- * zero console errors or warnings, zero page errors, zero network requests.
+ * Opens generated reports from disk in headless Chromium with every non-file
+ * request aborted and counted, and checks that each chart drew: a canvas or
+ * SVG in its container, the same number of data marks as a headless Vega run
+ * of its spec, painted pixels, zero console errors or warnings, zero page
+ * errors, zero network requests. Without Chromium it prints a SKIPPED line.
  *
  * Set FLOWLAB_REPORT_SCREENSHOTS=<dir> to also save a PNG of every chart.
  */
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import {
   type PageOptions,
   renderRunReport,
@@ -21,29 +21,12 @@ import {
 } from "../../reports/mod.ts";
 import { runReport, sweepReport } from "./_fixtures.ts";
 import { runSpec, totalMarks } from "./_helpers.ts";
+import { CHROMIUM, chromiumInstalled, launchChromium, visitFailures, visitReport } from "./_browser.ts";
 
-const CHROMIUM = Deno.env.get("FLOWLAB_CHROMIUM") ?? "/usr/bin/chromium";
 const SCREENSHOTS = Deno.env.get("FLOWLAB_REPORT_SCREENSHOTS");
 
-function installed(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-interface ChartState {
-  id: string;
-  rendered: string | null;
-  marks: number;
-  surface: "canvas" | "svg" | "none";
-  /** Non-white pixels (canvas) or drawn SVG elements. */
-  ink: number;
-}
-
 async function checkPage(
-  browser: import("playwright-core").Browser,
+  browser: Browser,
   report: RunReport | SweepReport,
   html: string,
   renderer: "canvas" | "svg",
@@ -51,70 +34,23 @@ async function checkPage(
 ): Promise<void> {
   const file = join(dir, `${renderer}-report.html`);
   await Deno.writeTextFile(file, html);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const requests: string[] = [];
-  const problems: string[] = [];
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
-    requests.push(url);
-    return route.abort();
-  });
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  try {
-    await page.goto(`file://${file}`);
-    await page.waitForSelector("body[data-charts-done]", { timeout: 120_000 });
-    const title = report.header.name;
-    assert.ok((await page.title()).startsWith(title), `title "${await page.title()}": a hostile string ran`);
-    const states: ChartState[] = await page.$$eval("[data-chart]", (els) =>
-      els.map((el) => {
-        const canvas = el.querySelector("canvas");
-        const svg = el.querySelector("svg.marks");
-        let ink = 0;
-        if (canvas) {
-          const ctx = canvas.getContext("2d")!;
-          const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-          for (let i = 0; i < data.length; i += 4) {
-            if (data[i]! < 250 || data[i + 1]! < 250 || data[i + 2]! < 250) ink++;
-          }
-        } else if (svg) {
-          ink = svg.querySelectorAll("path, line, rect, text, circle").length;
-        }
-        return {
-          id: el.getAttribute("data-chart")!,
-          rendered: el.getAttribute("data-rendered"),
-          marks: Number(el.getAttribute("data-marks") ?? 0),
-          surface: canvas ? "canvas" as const : svg ? "svg" as const : "none" as const,
-          ink,
-        };
-      }));
-    const charts = reportCharts(report);
-    assert.deepEqual(states.map((s) => s.id), charts.map((c) => c.id));
-    for (const [i, s] of states.entries()) {
-      assert.equal(s.rendered, "true", `${s.id} did not render`);
-      assert.equal(s.surface, renderer, `${s.id} has no ${renderer}`);
-      const { view } = await runSpec(charts[i]!.spec);
-      const expected = totalMarks(view);
-      view.finalize();
-      assert.ok(s.marks > 0, `${s.id} drew no marks`);
-      assert.equal(s.marks, expected, `${s.id}: the browser drew ${s.marks} marks, headless Vega ${expected}`);
-      assert.ok(s.ink > 500 || (renderer === "svg" && s.ink > 20), `${s.id} looks blank (${s.ink})`);
-      if (SCREENSHOTS) {
-        await Deno.mkdir(SCREENSHOTS, { recursive: true });
-        await page.locator(`#chart-${s.id}`).screenshot({ path: join(SCREENSHOTS, `${s.id}.png`) });
-      }
-    }
-    const summary = await page.evaluate(() => (globalThis as unknown as { flowlabCharts: unknown }).flowlabCharts);
-    assert.deepEqual(summary, { total: charts.length, rendered: charts.length, failed: 0 });
-    assert.deepEqual(problems, [], "console errors or warnings");
-    assert.deepEqual(requests, [], "network requests");
-  } finally {
-    await context.close();
+  const visit = await visitReport(browser, file, SCREENSHOTS ? { screenshots: SCREENSHOTS } : {});
+  assert.ok(visit.title.startsWith(report.header.name), `title "${visit.title}": a hostile string ran`);
+  const charts = reportCharts(report);
+  assert.deepEqual(visit.charts.map((s) => s.id), charts.map((c) => c.id));
+  for (const [i, s] of visit.charts.entries()) {
+    assert.equal(s.rendered, "true", `${s.id} did not render`);
+    assert.equal(s.surface, renderer, `${s.id} has no ${renderer}`);
+    const { view } = await runSpec(charts[i]!.spec);
+    const expected = totalMarks(view);
+    view.finalize();
+    assert.ok(s.marks > 0, `${s.id} drew no marks`);
+    assert.equal(s.marks, expected, `${s.id}: the browser drew ${s.marks} marks, headless Vega ${expected}`);
   }
+  assert.deepEqual(visit.summary, { total: charts.length, rendered: charts.length, failed: 0 });
+  assert.deepEqual(visit.problems, [], "console errors or warnings");
+  assert.deepEqual(visit.requests, [], "network requests");
+  assert.deepEqual(visitFailures(visit), []);
 }
 
 Deno.test({
@@ -122,14 +58,11 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    if (!installed(CHROMIUM)) {
+    if (!chromiumInstalled()) {
       console.log(`SKIPPED: chromium not installed (apt-get install chromium); looked for ${CHROMIUM}`);
       return;
     }
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    const browser = await launchChromium();
     const dir = await Deno.makeTempDir({ prefix: "flowlab-browser-" });
     try {
       const run = runReport();
@@ -149,6 +82,9 @@ Deno.test({
         // the CSP blocks the image before the network; either way the page is flagged
         const leaky = html.replace("<main>", '<main><img alt="" src="https://example.invalid/pixel.png">');
         await assert.rejects(() => checkPage(browser, small, leaky, "canvas", dir), /console errors|network requests/);
+        const file = join(dir, "broken.html");
+        await Deno.writeTextFile(file, broken);
+        assert.deepEqual(visitFailures(await visitReport(browser, file)).slice(0, 1), ["chart nfe did not render"]);
       });
     } finally {
       await browser.close();
