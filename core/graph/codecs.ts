@@ -8,7 +8,8 @@
 import { makePoints, type Points } from "../data/mod.ts";
 import { type Artifact, decodeArtifact, encodeArtifact } from "./artifacts.ts";
 import type { PortType } from "./kind.ts";
-import type { MetricValue, NllValue, SampleSet, TrainingHistory, Trajectories } from "./values.ts";
+import { deserializeModelState, serializeModelState } from "../models/mod.ts";
+import type { MetricValue, ModelValue, NllValue, SampleSet, TrainingHistory, Trajectories } from "./values.ts";
 
 /** Encodes and decodes one port type. */
 export interface PortCodec {
@@ -66,6 +67,33 @@ const codecs: Partial<Record<PortType, PortCodec>> = {
         states: a.arrays.states as Float64Array,
       } satisfies Trajectories;
     },
+  },
+  model: {
+    encode(value) {
+      const m = value as ModelValue;
+      if (m.type !== "trained") {
+        throw new Error(`Cannot store a model of type "${m.type}": only trained models are stored`);
+      }
+      return encodeArtifact({
+        header: { type: "trained", prediction: m.prediction, engine: m.engine, ema: m.ema },
+        arrays: { state: serializeModelState(m.state) },
+      });
+    },
+    decode(bytes) {
+      const a = decodeArtifact(bytes);
+      return {
+        type: "trained",
+        state: deserializeModelState(a.arrays.state as Uint8Array),
+        prediction: a.header.prediction,
+        engine: a.header.engine,
+        ema: a.header.ema,
+      } as ModelValue;
+    },
+  },
+  // a coupling is rebuilt from what its node stores (e.g. data.corrupt's x0 and x1): nothing of its own
+  pairs: {
+    encode: () => encodeArtifact({ header: { type: "pairs", rebuilt: true }, arrays: {} }),
+    decode: () => null,
   },
   nfe: {
     encode: (value) => encodeArtifact({ header: { nfe: value as number }, arrays: {} }),

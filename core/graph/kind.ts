@@ -54,8 +54,12 @@ export interface StaticInfo {
   expectsSource?: { std: number } | null;
   /** For models: what the network predicts. */
   prediction?: string;
-  /** For models: label-conditioned with this many classes. */
+  /** For models: label-conditioned with this many classes (−1: from the data at training time). */
   conditional?: number;
+  /** For pairs: what the coupling's source is (its static info). */
+  source?: StaticInfo;
+  /** For pairs: the Schrödinger-bridge σ of an SB coupling. */
+  sbSigma?: number;
   /** The kind that produced the value. */
   kind?: string;
 }

@@ -29,7 +29,7 @@ export type {
 } from "./kind.ts";
 export { defineKind } from "./kind.ts";
 export type { OutputRef, ResolvedGraph, ResolvedNode } from "./resolved.ts";
-export type { MetricValue, NllValue, SampleSet, TrainingHistory, Trajectories } from "./values.ts";
+export type { MetricValue, MlpSpec, ModelValue, NllValue, SampleSet, TrainingHistory, Trajectories } from "./values.ts";
 export { codecFor, type PortCodec } from "./codecs.ts";
 export { type Artifact, type ArtifactArray, decodeArtifact, encodeArtifact } from "./artifacts.ts";
 export { applyPath, expandSweep, parseSet, parseSetValues, type SetOverride, type SweepMember } from "./sweep.ts";

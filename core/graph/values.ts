@@ -4,6 +4,8 @@
  * @module
  */
 import type { Distribution, Points } from "../data/mod.ts";
+import type { Activation, EngineChoice, ModelState, TimeEmbedding } from "../models/mod.ts";
+import type { Field, Prediction } from "../paths/mod.ts";
 
 /**
  * `samples`: a finite point set, a distribution that draws fresh points, or
@@ -43,3 +45,31 @@ export interface NllValue {
   /** Function evaluations used. */
   nfe: number;
 }
+
+/** An MLP architecture before training (dimension and classes come from the data). */
+export interface MlpSpec {
+  hidden: number[];
+  activation: Activation;
+  timeEmbedding: TimeEmbedding;
+  /** Condition on the data's class labels. */
+  labelEmbedding: boolean;
+  /** Which engine trains and evaluates it. */
+  engine: EngineChoice;
+}
+
+/**
+ * `model`: an architecture (`spec`, from `model.mlp`), a trained network
+ * (`trained`, from `train`: its full state and what it predicts under which
+ * path), or an exact field (`field`, the oracle).
+ */
+export type ModelValue =
+  | { type: "spec"; spec: MlpSpec }
+  | {
+    type: "trained";
+    state: ModelState;
+    prediction: Prediction;
+    engine: EngineChoice;
+    /** Sample with the EMA parameters. */
+    ema: boolean;
+  }
+  | { type: "field"; field: Field };

@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   signal: AbortSignal;
   /** Ignore cached entries (compute every stored node; existing entries are kept). */
   noCache?: boolean;
+  /** Never compute a stored node: a missing entry is an error (reports read, never run). */
+  readOnly?: boolean;
 }
 
 /** Outcome of computing one node. */
@@ -227,6 +229,13 @@ export class GraphRuntime {
           params: node.params,
           inputs: Object.keys(node.inputs).length ? await this.#inputs(id) : {},
         }, decoded);
+      }
+      if (this.#opts.readOnly) {
+        throw new Error(
+          `Cannot read node "${id}": its cache entry ${
+            this.keys[id]!.slice(0, 12)
+          } is missing (read-only: nothing is recomputed)`,
+        );
       }
       await this.compute(id);
       return this.#values.get(id)!;

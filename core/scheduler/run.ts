@@ -222,7 +222,13 @@ class WorkerPool {
           if (m.type === "log") this.#log(m.line);
           else if (m.type === "done") {
             resolve({ seconds: m.seconds, committed: m.committed, ...(m.mismatch ? { mismatch: m.mismatch } : {}) });
-          } else if (m.type === "error") reject(m.interrupted ? new InterruptedError() : new Error(m.message));
+          } else if (m.type === "error") {
+            reject(
+              m.interrupted
+                ? new InterruptedError()
+                : Object.assign(new Error(m.message), m.partial !== undefined ? { partial: m.partial } : {}),
+            );
+          }
         };
         w.onerror = (e) => {
           e.preventDefault();
@@ -492,6 +498,18 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
       settle(t, interrupted ? "interrupted" : e instanceof SkippedError ? "skipped" : "failed", {
         error: (e as Error).message,
       });
+      // what a node recorded before it failed (e.g. the loss history up to a divergence)
+      const partial = (e as { partial?: unknown }).partial;
+      if (partial !== undefined) {
+        for (const u of t.users) {
+          const folder = folders[u.member];
+          if (!folder) continue;
+          await Deno.mkdir(join(folder.dir, "partial"), { recursive: true });
+          await writeFileAtomic(join(folder.dir, "partial", `${u.id}.json`), JSON.stringify(partial));
+          const rec = records[u.member]!.nodes[u.id]!;
+          rec.artifacts = { ...rec.artifacts, partial: `partial/${u.id}.json` };
+        }
+      }
     }
   };
 

@@ -49,6 +49,12 @@ self.onmessage = async (event: MessageEvent) => {
     const outcome = await runtime.compute(task.id);
     self.postMessage({ type: "done", ...outcome });
   } catch (e) {
-    self.postMessage({ type: "error", message: (e as Error).message, interrupted: e instanceof InterruptedError });
+    const partial = (e as { partial?: unknown }).partial;
+    self.postMessage({
+      type: "error",
+      message: (e as Error).message,
+      interrupted: e instanceof InterruptedError || controller.signal.aborted,
+      ...(partial !== undefined ? { partial } : {}),
+    });
   }
 };

@@ -1,0 +1,42 @@
+/**
+ * Summary templates: text with `{{ expression }}` placeholders filled from a
+ * run's results, so a study's paragraph states what its own numbers say.
+ *
+ * `{{ expr }}` prints the value (numbers to 4 significant digits);
+ * `{{ expr : d }}` to d significant digits; expressions are mathjs
+ * (arithmetic, comparisons, `a < b ? "x" : "y"`, `min`, `max`, `abs`, …)
+ * over a scope of results, e.g. `{{ w2_ddpm / w2_fm : 2 }}× lower W2`.
+ *
+ * @module
+ */
+import { all, create } from "mathjs";
+
+const math = create(all!);
+const evaluate = math.evaluate;
+const format = math.format;
+
+function show(value: unknown, digits: number): string {
+  if (typeof value === "number") {
+    if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+    return format(value, { precision: digits }) as string;
+  }
+  if (typeof value === "boolean" || typeof value === "string") return String(value);
+  return format(value, { precision: digits }) as string;
+}
+
+/**
+ * Fills a summary template. A placeholder that cannot be evaluated is left
+ * visible as `[? expr: reason]` rather than failing the report.
+ */
+export function fillSummary(template: string, scope: Record<string, unknown>): string {
+  return template.replace(/\{\{([^}]*)\}\}/g, (_, body: string) => {
+    const m = /^(.*?)(?::\s*(\d+)\s*)?$/s.exec(body.trim())!;
+    const expr = m[1]!.trim();
+    const digits = m[2] ? Number(m[2]) : 4;
+    try {
+      return show(evaluate(expr, structuredClone(scope)), digits);
+    } catch (e) {
+      return `[? ${expr}: ${(e as Error).message}]`;
+    }
+  });
+}
