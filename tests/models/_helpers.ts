@@ -124,6 +124,11 @@ export const CONFIGS: { name: string; config: MlpConfig }[] = [
     config: { dim: 2, hidden: [24, 24], activation: "silu", timeEmbedding: { kind: "concat" }, classes: 5 },
   },
   {
+    // wide layers: the fused kernel's 6-row weight-gradient tiles with every remainder (K = 128, 136, 132)
+    name: "elu wide 128/136/130",
+    config: { dim: 2, hidden: [128, 136, 130], activation: "elu", timeEmbedding: { kind: "concat" } },
+  },
+  {
     name: "tanh fourier labels dim 5",
     config: {
       dim: 5,

@@ -117,7 +117,7 @@ const OPTIMIZERS: { name: string; opt: Partial<OptimizerConfig> }[] = [
   { name: "adam, L2 decay, ema", opt: { kind: "adam", weightDecay: 0.01, ema: 0.99, beta1: 0.8, beta2: 0.99 } },
 ];
 
-for (const { name, config } of [CONFIGS[0]!, CONFIGS[2]!, CONFIGS[4]!]) {
+for (const { name, config } of [CONFIGS[0]!, CONFIGS[2]!, CONFIGS[4]!, CONFIGS[5]!]) {
   for (const { name: oname, opt } of OPTIMIZERS) {
     Deno.test(`Model.trainStep() of both engines follows the ${oname} formula to 1e-5 (${name})`, () => {
       const rng = testRng(`step ${name} ${oname}`);

@@ -12,7 +12,7 @@ import { CONFIGS, randomBatch, testRng } from "./_helpers.ts";
 
 await initBackend("wasm");
 
-const config: MlpConfig = CONFIGS[4]!.config; // fourier + labels + odd widths
+const config: MlpConfig = CONFIGS[5]!.config; // fourier + labels + odd widths
 const optimizer = { kind: "adamw" as const, weightDecay: 0.01, clip: 1, ema: 0.95 };
 
 function batches(count: number): TrainBatch[] {
