@@ -14,7 +14,7 @@ interface AssignmentExports {
   workspaceBytes(n: number): number;
   solve(cost: number, n: number, assign: number, u: number, v: number, work: number): number;
   sqeuclidean(x0: number, x1: number, n: number, m: number, dim: number, out: number): void;
-  setParams(theta: number, finalDiv: number, initDiv: number, zcap: number): void;
+  setParams(theta: number, finalDiv: number, initDiv: number, zcap: number, listLength: number): void;
   counter(k: number): number;
 }
 
@@ -128,18 +128,48 @@ export interface KernelParams {
   finalDiv: number;
   initDiv: number;
   zcap: number;
+  listLength: number;
 }
 
 /** Default tuning of the kernel. */
-export const DEFAULT_KERNEL_PARAMS: Readonly<KernelParams> = { theta: 5, finalDiv: 1e4, initDiv: 4, zcap: 2 };
+export const DEFAULT_KERNEL_PARAMS: Readonly<KernelParams> = {
+  theta: 5,
+  finalDiv: 1e4,
+  initDiv: 4,
+  zcap: 4,
+  listLength: 16,
+};
 
 /** Sets the kernel's tuning knobs (process-wide). */
 export function setKernelParams(p: KernelParams): void {
-  getKernel().setParams(p.theta, p.finalDiv, p.initDiv, p.zcap);
+  getKernel().setParams(p.theta, p.finalDiv, p.initDiv, p.zcap, p.listLength);
 }
 
-/** Work counters of the last solve: auction bids, ε = 0 bids, rows and row scans of the shortest-path phase. */
-export function kernelCounters(): { bids: number; zeroBids: number; exactRows: number; exactScans: number } {
+/** Work counters of the last solve (see the kernel's `counter`). */
+export interface KernelCounters {
+  /** Bids of the f32 auction. */
+  bids: number;
+  /** Bids of the ε = 0 auction. */
+  zeroBids: number;
+  /** Rows left to the shortest augmenting paths. */
+  exactRows: number;
+  /** Rows those searches scanned (through their lists). */
+  exactScans: number;
+  /** Candidate lists built (each two passes over a row). */
+  listBuilds: number;
+  /** Full row scans of the searches. */
+  fullScans: number;
+}
+
+/** Work counters of the last solve. */
+export function kernelCounters(): KernelCounters {
   const k = getKernel();
-  return { bids: k.counter(0), zeroBids: k.counter(1), exactRows: k.counter(2), exactScans: k.counter(3) };
+  return {
+    bids: k.counter(0),
+    zeroBids: k.counter(1),
+    exactRows: k.counter(2),
+    exactScans: k.counter(3),
+    listBuilds: k.counter(4),
+    fullScans: k.counter(5),
+  };
 }

@@ -4,12 +4,19 @@
 // 1. Approximate duals: a Gauss–Seidel forward auction with ε-scaling on an
 //    f32 copy of the row-reduced costs (4 lanes per SIMD op; each bid scans
 //    its full row for the best and second-best value).
-// 2. Exact finish in f64: a capped ε = 0 auction (every row it assigns is
-//    tight), a full pass that certifies each row (its column attains
-//    min_j c_ij + p_j) and frees the others, then Dijkstra shortest
-//    augmenting paths over reduced costs for the free rows, which keep every
-//    reduced cost ≥ 0 and the assigned ones = 0. Only step 2 decides
-//    optimality; step 1 only makes it cheap.
+// 2. Exact finish in f64, on candidate lists: each row keeps the k columns
+//    of smallest c_ij + p_j and τ_i, the (k + 1)-th smallest value — a lower
+//    bound of every other column's value that stays valid because prices
+//    only rise from here on. A capped ε = 0 auction (every row it assigns
+//    is tight), a pass that certifies each row (its column attains
+//    min_j c_ij + p_j, exactly: the list minimum when it is ≤ τ_i, else the
+//    list is rebuilt from the full row) and frees the others, then Dijkstra
+//    shortest augmenting paths for the free rows, which keep every reduced
+//    cost ≥ 0 and the assigned ones = 0. Dijkstra relaxes a scanned row's
+//    list only and records the bound (distance + τ_i − u_i) of its other
+//    columns; the row's full scan happens only if that bound becomes the
+//    smallest label, so the search is exact. Only step 2 decides optimality;
+//    step 1 only makes it cheap.
 //
 // Price form: prices p_j, row potentials u_i, reduced cost
 // r_ij = c_ij + p_j − u_i. On return r_ij ≥ 0 everywhere and r_iσ(i) = 0 (up
@@ -23,17 +30,22 @@
 let THETA: f32 = 5.0; // ε ← ε / THETA between phases
 let FINAL_DIV: f32 = 1e4; // the last auction phase has ε = C / FINAL_DIV
 let INIT_DIV: f32 = 4.0; // the first has ε = C / INIT_DIV
-let ZCAP: i32 = 2; // bids of the ε = 0 phase, in units of n
+let ZCAP: i32 = 4; // bids of the ε = 0 phase, in units of n
+let KP: i32 = 16; // candidate list length of the exact phase
 
 // Counters of the last solve (counter(q)).
 let cBids: i32 = 0;
 let cZero: i32 = 0;
 let cFree: i32 = 0;
 let cScan: i32 = 0;
+let cBuild: i32 = 0;
+let cFull: i32 = 0;
 
 // Problem and workspace of the current solve.
 let N: i32 = 0;
 let N4: i32 = 0; // row stride of the f32 copy: n rounded up to a multiple of 8
+let K: i32 = 0; // target list length: min(KP, n − 1)
+let KMAX: i32 = 0; // longest list kept: min(2 K, n − 1)
 let C: usize = 0; // cost [n, n] f64
 let F: usize = 0; // row-reduced f32 cost [n, n4], padded with +∞
 let PF: usize = 0; // f32 prices [n4]
@@ -42,11 +54,24 @@ let U: usize = 0; // row potentials [n] f64
 let COLOF: usize = 0; // row → column [n] i32
 let ROWOF: usize = 0; // column → row [n] i32
 let QUEUE: usize = 0; // [n] i32
-let SH: usize = 0; // shortest path lengths [n] f64
-let SCAN: usize = 0; // all-ones for scanned columns [n] i64
-let PATH: usize = 0; // predecessor row of each column [n] i64
+let LIST: usize = 0; // candidate columns [n, kmax] i32
+let LEN: usize = 0; // list lengths [n] i32
+let TAU: usize = 0; // [n] f64: lower bound of c_ij + p_j off the list (−∞: no list yet)
+let SPAN: usize = 0; // [n] f64: τ − min at the last build (guides the next)
+let BV: usize = 0; // selection buffer values [4 (kmax + 1)] f64
+let BJ: usize = 0; // selection buffer columns [4 (kmax + 1)] i32
+let SH: usize = 0; // tentative path lengths [n] f64 (+∞ untouched, −∞ finalised)
+let SCD: usize = 0; // path lengths of the finalised columns, in SCL order [n] f64
+let PATH: usize = 0; // predecessor row of each column [n] i32
+let HEAP: usize = 0; // binary min-heap of columns keyed by SH [n] i32
+let POS: usize = 0; // position of each column in HEAP, −1 if absent [n] i32
+let TOUCH: usize = 0; // columns whose SH was set [n] i32
 let SRL: usize = 0; // scanned rows [n] i32
-let SCL: usize = 0; // scanned columns [n] i32
+let SCL: usize = 0; // finalised columns [n] i32
+let PR: usize = 0; // rows with a pending full scan [n] i32
+let PB: usize = 0; // their bounds [n] f64
+let PD: usize = 0; // their distances (scanned rows in SRL order) [n] f64
+let gSpan: f64 = 0;
 
 // Best and second-best values of the last bid scan.
 let gB1: f64 = 0;
@@ -82,7 +107,7 @@ let fB2: f32 = 0;
 @inline function align16(x: usize): usize {
   return (x + 15) & ~(<usize>15);
 }
-// Minimum without NaN handling (all values here are finite or +∞): V8 lowers
+// Minimum without NaN handling (all values here are finite or ±∞): V8 lowers
 // f64.min / f64x2.min to long NaN-aware sequences, pmin to one instruction.
 // @ts-ignore: decorator
 @inline function fmin(a: f64, b: f64): f64 {
@@ -95,19 +120,26 @@ export function heapBase(): usize {
 }
 
 /** Sets the tuning parameters (defaults above). */
-export function setParams(theta: f32, finalDiv: f32, initDiv: f32, zcap: i32): void {
+export function setParams(theta: f32, finalDiv: f32, initDiv: f32, zcap: i32, listLength: i32): void {
   THETA = theta;
   FINAL_DIV = finalDiv;
   INIT_DIV = initDiv;
   ZCAP = zcap;
+  KP = listLength;
 }
 
-/** Counters of the last solve: 0 auction bids, 1 ε = 0 bids, 2 rows left to the shortest paths, 3 rows they scanned. */
+/**
+ * Counters of the last solve: 0 auction bids, 1 ε = 0 bids, 2 rows left to
+ * the shortest paths, 3 rows they scanned, 4 list builds, 5 full row scans
+ * of the shortest paths.
+ */
 export function counter(q: i32): i32 {
   if (q == 0) return cBids;
   if (q == 1) return cZero;
   if (q == 2) return cFree;
-  return cScan;
+  if (q == 3) return cScan;
+  if (q == 4) return cBuild;
+  return cFull;
 }
 
 // @ts-ignore: decorator
@@ -115,16 +147,26 @@ export function counter(q: i32): i32 {
   return (n + 7) & ~7;
 }
 
+// @ts-ignore: decorator
+@inline function listLength(n: i32): i32 {
+  return min(KP, n - 1);
+}
+
 /** Bytes of workspace `solve` needs for size n (beyond the cost matrix and outputs). */
 export function workspaceBytes(n: i32): usize {
   const nn = <usize>n;
   const n4 = <usize>stride(n);
-  return align16((nn * n4) << 2) + align16(n4 << 2) + 4 * align16(nn << 3) + 5 * align16(nn << 2) + 64;
+  const kmax = <usize>min(2 * listLength(n), n - 1);
+  const buf = 4 * (kmax + 1);
+  return align16((nn * n4) << 2) + align16(n4 << 2) + 7 * align16(nn << 3) + 12 * align16(nn << 2) +
+    align16((nn * kmax) << 2) + align16(buf << 3) + align16(buf << 2) + 64;
 }
 
 function carve(work: usize, n: i32): void {
   const nn = <usize>n;
   const n4 = <usize>N4;
+  const kmax = <usize>KMAX;
+  const buf = 4 * (kmax + 1);
   let w = align16(work);
   F = w;
   w += align16((nn * n4) << 2);
@@ -132,19 +174,43 @@ function carve(work: usize, n: i32): void {
   w += align16(n4 << 2);
   P = w;
   w += align16(nn << 3);
+  TAU = w;
+  w += align16(nn << 3);
+  SPAN = w;
+  w += align16(nn << 3);
   SH = w;
   w += align16(nn << 3);
-  SCAN = w;
+  PB = w;
   w += align16(nn << 3);
-  PATH = w;
+  PD = w;
   w += align16(nn << 3);
+  SCD = w;
+  w += align16(nn << 3);
+  BV = w;
+  w += align16(buf << 3);
   ROWOF = w;
   w += align16(nn << 2);
   QUEUE = w;
   w += align16(nn << 2);
+  PATH = w;
+  w += align16(nn << 2);
+  HEAP = w;
+  w += align16(nn << 2);
+  POS = w;
+  w += align16(nn << 2);
+  TOUCH = w;
+  w += align16(nn << 2);
   SRL = w;
   w += align16(nn << 2);
   SCL = w;
+  w += align16(nn << 2);
+  PR = w;
+  w += align16(nn << 2);
+  LEN = w;
+  w += align16(nn << 2);
+  BJ = w;
+  w += align16(buf << 2);
+  LIST = w;
 }
 
 // ---------------------------------------------------------------- f32 auction
@@ -181,65 +247,43 @@ function bestF32(i: i32): i32 {
     ja = i32x4.add(ja, eight);
     jb = i32x4.add(jb, eight);
   }
-  // merge the 8 lanes: best over lanes, second = min(other lanes' best, every lane's second)
-  let m1: f32 = Infinity;
-  let m2: f32 = Infinity;
-  let mi: i32 = 0;
-  for (let l = 0; l < 8; l++) {
-    let v1: f32;
-    let v2: f32;
-    let vi: i32;
-    if (l == 0) {
-      v1 = f32x4.extract_lane(a1, 0);
-      v2 = f32x4.extract_lane(a2, 0);
-      vi = i32x4.extract_lane(ai, 0);
-    } else if (l == 1) {
-      v1 = f32x4.extract_lane(a1, 1);
-      v2 = f32x4.extract_lane(a2, 1);
-      vi = i32x4.extract_lane(ai, 1);
-    } else if (l == 2) {
-      v1 = f32x4.extract_lane(a1, 2);
-      v2 = f32x4.extract_lane(a2, 2);
-      vi = i32x4.extract_lane(ai, 2);
-    } else if (l == 3) {
-      v1 = f32x4.extract_lane(a1, 3);
-      v2 = f32x4.extract_lane(a2, 3);
-      vi = i32x4.extract_lane(ai, 3);
-    } else if (l == 4) {
-      v1 = f32x4.extract_lane(b1, 0);
-      v2 = f32x4.extract_lane(b2, 0);
-      vi = i32x4.extract_lane(bi, 0);
-    } else if (l == 5) {
-      v1 = f32x4.extract_lane(b1, 1);
-      v2 = f32x4.extract_lane(b2, 1);
-      vi = i32x4.extract_lane(bi, 1);
-    } else if (l == 6) {
-      v1 = f32x4.extract_lane(b1, 2);
-      v2 = f32x4.extract_lane(b2, 2);
-      vi = i32x4.extract_lane(bi, 2);
-    } else {
-      v1 = f32x4.extract_lane(b1, 3);
-      v2 = f32x4.extract_lane(b2, 3);
-      vi = i32x4.extract_lane(bi, 3);
-    }
-    if (v2 < m2) m2 = v2;
-    if (v1 < m1 || (v1 == m1 && vi < mi)) {
-      if (m1 < m2) m2 = m1;
-      m1 = v1;
-      mi = vi;
-    } else if (v1 < m2) m2 = v1;
-  }
-  fB1 = m1;
-  fB2 = m2;
-  return mi;
+  // merge the two sets lane by lane, then the four lanes pairwise: the best of
+  // two (best, second) pairs is the smaller best, the second is
+  // min(both seconds, the larger best)
+  let lt = f32x4.lt(b1, a1);
+  let m2 = f32x4.pmin(f32x4.pmin(a2, b2), f32x4.pmax(a1, b1));
+  let m1 = f32x4.pmin(a1, b1);
+  let mi = v128.bitselect(bi, ai, lt);
+  // lanes (2, 3) against (0, 1)
+  let s1 = v128.shuffle<i32>(m1, m1, 2, 3, 0, 1);
+  let s2 = v128.shuffle<i32>(m2, m2, 2, 3, 0, 1);
+  let si = v128.shuffle<i32>(mi, mi, 2, 3, 0, 1);
+  lt = f32x4.lt(s1, m1);
+  m2 = f32x4.pmin(f32x4.pmin(m2, s2), f32x4.pmax(m1, s1));
+  m1 = f32x4.pmin(m1, s1);
+  mi = v128.bitselect(si, mi, lt);
+  // lane 1 against lane 0
+  s1 = v128.shuffle<i32>(m1, m1, 1, 0, 3, 2);
+  s2 = v128.shuffle<i32>(m2, m2, 1, 0, 3, 2);
+  si = v128.shuffle<i32>(mi, mi, 1, 0, 3, 2);
+  lt = f32x4.lt(s1, m1);
+  m2 = f32x4.pmin(f32x4.pmin(m2, s2), f32x4.pmax(m1, s1));
+  m1 = f32x4.pmin(m1, s1);
+  mi = v128.bitselect(si, mi, lt);
+  fB1 = f32x4.extract_lane(m1, 0);
+  fB2 = f32x4.extract_lane(m2, 0);
+  return i32x4.extract_lane(mi, 0);
 }
 
 /** The ε-scaled auction on the f32 copy; leaves prices in PF and an assignment in COLOF/ROWOF. */
 function auctionF32(range: f32): void {
   const n = N;
+  // phases from ε = C / INIT_DIV to C / FINAL_DIV, a constant ratio ≤ THETA apart
+  const phases = 1 + <i32>Mathf.ceil(Mathf.log(FINAL_DIV / INIT_DIV) / Mathf.log(THETA) - 1e-4);
+  const ratio: f32 = phases > 1 ? Mathf.pow(FINAL_DIV / INIT_DIV, 1.0 / <f32>(phases - 1)) : 1;
   let eps: f32 = range / INIT_DIV;
-  const epsEnd: f32 = range / FINAL_DIV;
-  for (;;) {
+  for (let phase = 0; phase < phases; phase++) {
+    if (phase > 0) eps = eps / ratio;
     // a new phase: every row bids again (its old slack is up to the old ε)
     for (let i = 0; i < n; i++) {
       sti(COLOF, i, -1);
@@ -267,13 +311,10 @@ function auctionF32(range: f32): void {
         count++;
       }
     }
-    if (eps <= epsEnd) break;
-    eps = eps / THETA;
-    if (eps < epsEnd) eps = epsEnd;
   }
 }
 
-// ---------------------------------------------------------------- f64 exact phase
+// ---------------------------------------------------------------- f64 lists
 
 /** min_j c_ij + p_j over row i (f64). */
 function fullMin(i: i32): f64 {
@@ -290,50 +331,193 @@ function fullMin(i: i32): f64 {
   return s;
 }
 
-/** Best column of row i (f64); gB1, gB2 = best and second-best values. */
-function fullBest(i: i32): i32 {
-  const row = rowPtr(i);
-  const n = N;
-  let b1 = f64x2.splat(Infinity);
-  let b2 = b1;
-  let ix = i64x2.splat(-1);
-  let jv = i64x2(0, 1);
-  const two = i64x2.splat(2);
-  let j = 0;
-  for (; j + 1 < n; j += 2) {
-    const o = <usize>j << 3;
-    const v = f64x2.add(v128.load(row + o), v128.load(P + o));
-    const lt = f64x2.lt(v, b1);
-    b2 = v128.bitselect(b1, f64x2.pmin(b2, v), lt);
-    b1 = f64x2.pmin(b1, v);
-    ix = v128.bitselect(jv, ix, lt);
-    jv = i64x2.add(jv, two);
+/**
+ * Partially orders BV/BJ[0, cnt) so that the q + 1 smallest values come first
+ * and position q holds the (q + 1)-th smallest (quickselect, median of three).
+ */
+function selectSmallest(cnt: i32, q: i32): void {
+  let lo = 0;
+  let hi = cnt - 1;
+  while (hi > lo) {
+    const mid = lo + ((hi - lo) >> 1);
+    const a = ldf(BV, lo);
+    const b = ldf(BV, mid);
+    const c = ldf(BV, hi);
+    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
+    let x = lo;
+    let y = hi;
+    while (x <= y) {
+      while (ldf(BV, x) < pivot) x++;
+      while (ldf(BV, y) > pivot) y--;
+      if (x <= y) {
+        const tv = ldf(BV, x);
+        stf(BV, x, ldf(BV, y));
+        stf(BV, y, tv);
+        const tj = ldi(BJ, x);
+        sti(BJ, x, ldi(BJ, y));
+        sti(BJ, y, tj);
+        x++;
+        y--;
+      }
+    }
+    if (q <= y) hi = y;
+    else if (q >= x) lo = x;
+    else return;
   }
-  let a1 = f64x2.extract_lane(b1, 0);
-  let a2 = f64x2.extract_lane(b2, 0);
-  let ai = <i32>i64x2.extract_lane(ix, 0);
-  const c1 = f64x2.extract_lane(b1, 1);
-  const c2 = f64x2.extract_lane(b2, 1);
-  const ci = <i32>i64x2.extract_lane(ix, 1);
-  if (c1 < a1 || (c1 == a1 && ci < ai)) {
-    a2 = fmin(a1, c2);
-    a1 = c1;
-    ai = ci;
-  } else {
-    a2 = fmin(a2, c1);
-  }
-  if (j < n) {
-    const v = value(row, j);
-    if (v < a1) {
-      a2 = a1;
-      a1 = v;
-      ai = j;
-    } else if (v < a2) a2 = v;
-  }
-  gB1 = a1;
-  gB2 = a2;
-  return ai;
 }
+
+// Threshold of the last collect (lowered when its buffer filled), and the row minimum it saw.
+let gThr: f64 = 0;
+let gMin: f64 = 0;
+
+/** Collects the columns with c_ij + p_j < thr into BV/BJ (keeping the kmax + 1 smallest whenever the buffer fills). */
+function collect(row: usize, thr: f64): i32 {
+  const n = N;
+  const h = KMAX + 1;
+  const cap = 4 * h;
+  let cnt = 0;
+  let tv = f64x2.splat(thr);
+  let mv = f64x2.splat(Infinity);
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const o = <usize>j << 3;
+    const va = f64x2.add(v128.load(row + o), v128.load(P + o));
+    const vb = f64x2.add(v128.load(row + o, 16), v128.load(P + o, 16));
+    mv = f64x2.pmin(mv, f64x2.pmin(va, vb));
+    if (v128.any_true(v128.or(f64x2.lt(va, tv), f64x2.lt(vb, tv)))) {
+      for (let l = 0; l < 4; l++) {
+        const v = l == 0
+          ? f64x2.extract_lane(va, 0)
+          : l == 1
+          ? f64x2.extract_lane(va, 1)
+          : l == 2
+          ? f64x2.extract_lane(vb, 0)
+          : f64x2.extract_lane(vb, 1);
+        if (v < thr) {
+          stf(BV, cnt, v);
+          sti(BJ, cnt++, j + l);
+        }
+      }
+      if (cnt >= cap - 4) {
+        // keep the kmax smallest; the (kmax + 1)-th becomes the threshold
+        selectSmallest(cnt, h - 1);
+        thr = ldf(BV, h - 1);
+        cnt = h - 1;
+        tv = f64x2.splat(thr);
+      }
+    }
+  }
+  for (; j < n; j++) {
+    const v = value(row, j);
+    mv = f64x2.pmin(mv, f64x2.splat(v));
+    if (v < thr) {
+      stf(BV, cnt, v);
+      sti(BJ, cnt++, j);
+    }
+  }
+  const m = fmin(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
+  gThr = thr;
+  gMin = m;
+  return cnt;
+}
+
+/**
+ * Candidate list of row i: the columns whose value c_ij + p_j lies below a
+ * threshold τ_i (at most kmax of them, the smallest), chosen so that about
+ * k qualify; every other column's value is ≥ τ_i, and stays so while prices
+ * only rise. The threshold is the value of the row's assigned column (close
+ * to the row minimum after the auction; one pass) or the row minimum (two
+ * passes) plus a span learnt from the row's (or the previous row's) last
+ * build.
+ */
+function buildList(i: i32): void {
+  cBuild++;
+  const row = rowPtr(i);
+  let span = ldf(SPAN, i);
+  if (!(span > 0)) span = gSpan;
+  if (!(span > 0)) span = 1;
+  const ja = ldi(COLOF, i);
+  let cnt: i32;
+  if (ja >= 0) {
+    cnt = collect(row, value(row, ja) + span);
+  } else {
+    cnt = collect(row, -Infinity);
+    cnt = collect(row, gMin + span);
+  }
+  const m = gMin;
+  let tries = 0;
+  while (cnt < (K + 1) >> 1 && tries < 3) {
+    span *= 4;
+    cnt = collect(row, tries == 2 ? Infinity : m + span);
+    tries++;
+  }
+  let tau = gThr;
+  if (cnt > KMAX) {
+    selectSmallest(cnt, KMAX);
+    tau = ldf(BV, KMAX);
+    cnt = KMAX;
+  }
+  const dst = LIST + ((<usize>i * <usize>KMAX) << 2);
+  for (let q = 0; q < cnt; q++) store<i32>(dst + (<usize>q << 2), ldi(BJ, q));
+  sti(LEN, i, cnt);
+  stf(TAU, i, tau);
+  // next span: aim at k entries (for points in the plane the count grows about linearly with the span)
+  let next = (tau - m) * <f64>K / <f64>max(cnt, 1);
+  if (!(next > 0)) next = tau - m;
+  stf(SPAN, i, next);
+  if (next > 0) gSpan = next;
+}
+
+/** min_j c_ij + p_j of row i, exactly, from its list (rebuilt when stale). */
+function rowMin(i: i32): f64 {
+  if (ldf(TAU, i) == -Infinity) buildList(i);
+  const row = rowPtr(i);
+  const lst = LIST + ((<usize>i * <usize>KMAX) << 2);
+  let len = ldi(LEN, i);
+  let m: f64 = Infinity;
+  for (let q = 0; q < len; q++) m = fmin(m, value(row, load<i32>(lst + (<usize>q << 2))));
+  if (m > ldf(TAU, i)) {
+    buildList(i);
+    len = ldi(LEN, i);
+    m = Infinity;
+    for (let q = 0; q < len; q++) m = fmin(m, value(row, load<i32>(lst + (<usize>q << 2))));
+  }
+  return m;
+}
+
+/** Best column of row i from its list (rebuilt when stale); gB1 = its value, gB2 = a lower bound of every other column's value. */
+function listBest(i: i32): i32 {
+  if (ldf(TAU, i) == -Infinity) buildList(i);
+  const row = rowPtr(i);
+  const lst = LIST + ((<usize>i * <usize>KMAX) << 2);
+  let b1: f64 = Infinity;
+  let b2: f64 = Infinity;
+  let j1 = -1;
+  for (let pass = 0; pass < 2; pass++) {
+    b1 = Infinity;
+    b2 = Infinity;
+    j1 = -1;
+    const len = ldi(LEN, i);
+    for (let q = 0; q < len; q++) {
+      const j = load<i32>(lst + (<usize>q << 2));
+      const v = value(row, j);
+      if (v < b2) {
+        if (v < b1) {
+          b2 = b1;
+          b1 = v;
+          j1 = j;
+        } else b2 = v;
+      }
+    }
+    if (b1 <= ldf(TAU, i)) break;
+    buildList(i);
+  }
+  gB1 = b1;
+  gB2 = fmin(b2, ldf(TAU, i));
+  return j1;
+}
+
+// ---------------------------------------------------------------- f64 exact phase
 
 /**
  * The ε = 0 auction in f64, at most `cap` bids: rows that are not tight are
@@ -346,7 +530,7 @@ function auctionZero(cap: i32): void {
   let qt = 0;
   for (let i = 0; i < n; i++) {
     const j = ldi(COLOF, i);
-    if (j >= 0 && value(rowPtr(i), j) > fullMin(i)) {
+    if (j >= 0 && value(rowPtr(i), j) > rowMin(i)) {
       sti(COLOF, i, -1);
       sti(ROWOF, j, -1);
     }
@@ -361,7 +545,7 @@ function auctionZero(cap: i32): void {
     const i = ldi(QUEUE, qh);
     qh = qh + 1 == n ? 0 : qh + 1;
     count--;
-    const j1 = fullBest(i);
+    const j1 = listBest(i);
     stf(P, j1, ldf(P, j1) + (gB2 - gB1));
     const prev = ldi(ROWOF, j1);
     sti(ROWOF, j1, i);
@@ -376,104 +560,192 @@ function auctionZero(cap: i32): void {
   cZero = bids;
 }
 
+// Indexed binary min-heap of columns keyed by SH (ties: lower column first).
+let hs: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function heapLess(a: i32, b: i32): bool {
+  const x = ldf(SH, a);
+  const y = ldf(SH, b);
+  return x < y || (x == y && a < b);
+}
+
+function heapUp(j: i32): void {
+  let q = ldi(POS, j);
+  while (q > 0) {
+    const parent = (q - 1) >> 1;
+    const pj = ldi(HEAP, parent);
+    if (!heapLess(j, pj)) break;
+    sti(HEAP, q, pj);
+    sti(POS, pj, q);
+    q = parent;
+  }
+  sti(HEAP, q, j);
+  sti(POS, j, q);
+}
+
+function heapPop(): i32 {
+  const top = ldi(HEAP, 0);
+  sti(POS, top, -1);
+  hs--;
+  if (hs > 0) {
+    const j = ldi(HEAP, hs);
+    let q = 0;
+    for (;;) {
+      let c = 2 * q + 1;
+      if (c >= hs) break;
+      let cj = ldi(HEAP, c);
+      if (c + 1 < hs) {
+        const dj = ldi(HEAP, c + 1);
+        if (heapLess(dj, cj)) {
+          c++;
+          cj = dj;
+        }
+      }
+      if (!heapLess(cj, j)) break;
+      sti(HEAP, q, cj);
+      sti(POS, cj, q);
+      q = c;
+    }
+    sti(HEAP, q, j);
+    sti(POS, j, q);
+  }
+  return top;
+}
+
+let nTouch: i32 = 0;
+
+/** Offers path length nd to column j through row i. */
+// @ts-ignore: decorator
+@inline function relax(j: i32, nd: f64, i: i32): void {
+  const old = ldf(SH, j);
+  if (nd < old) {
+    if (old == Infinity) sti(TOUCH, nTouch++, j);
+    stf(SH, j, nd);
+    sti(PATH, j, i);
+    if (ldi(POS, j) < 0) {
+      sti(POS, j, hs);
+      sti(HEAP, hs++, j);
+    }
+    heapUp(j);
+  }
+}
+
 /**
  * Places free row i0 by a Dijkstra shortest augmenting path over reduced
- * costs r_ij = c_ij + p_j − u_i ≥ 0, then updates u, p so that reduced costs
- * stay ≥ 0 and those of assigned pairs = 0 (f64, SIMD over all columns).
+ * costs r_ij = c_ij + p_j − u_i ≥ 0 (lazy: lists first, full rows only when
+ * their bound is the smallest label), then updates u, p so that reduced
+ * costs stay ≥ 0 and those of assigned pairs = 0, and augments.
  */
 function augment(i0: i32): void {
   const n = N;
-  const inf = f64x2.splat(Infinity);
-  const zero = i64x2.splat(0);
-  for (let j = 0; j + 1 < n; j += 2) {
-    const o = <usize>j << 3;
-    v128.store(SH + o, inf);
-    v128.store(SCAN + o, zero);
-  }
-  if (n & 1) {
-    stf(SH, n - 1, Infinity);
-    store<i64>(SCAN + (<usize>(n - 1) << 3), 0);
-  }
-  let minVal: f64 = 0;
-  let i = i0;
   let nsr = 0;
   let nsc = 0;
+  let np = 0;
+  hs = 0;
+  nTouch = 0;
+  let pmin: f64 = Infinity;
+  let pidx = -1;
+  let minVal: f64 = 0;
   let sink = -1;
-  const two = i64x2.splat(2);
-  while (sink < 0) {
+  let i = i0;
+  let d: f64 = 0;
+  for (;;) {
+    // scan row i (at distance d) through its list; its other columns are pending
     sti(SRL, nsr++, i);
     cScan++;
+    if (ldf(TAU, i) == -Infinity) buildList(i);
     const row = rowPtr(i);
-    const shift = f64x2.splat(minVal - ldf(U, i));
-    const rowIdx = i64x2.splat(<i64>i);
-    let best = inf;
-    let bix = i64x2.splat(-1);
-    let jv = i64x2(0, 1);
-    let j = 0;
-    for (; j + 1 < n; j += 2) {
-      const o = <usize>j << 3;
-      const red = f64x2.add(f64x2.add(v128.load(row + o), v128.load(P + o)), shift);
-      let sh = v128.load(SH + o);
-      const scanned = v128.load(SCAN + o);
-      const lt = v128.andnot(f64x2.lt(red, sh), scanned);
-      sh = v128.bitselect(red, sh, lt);
-      v128.store(SH + o, sh);
-      v128.store(PATH + o, v128.bitselect(rowIdx, v128.load(PATH + o), lt));
-      const key = v128.bitselect(inf, sh, scanned);
-      const better = f64x2.lt(key, best);
-      best = f64x2.pmin(best, key);
-      bix = v128.bitselect(jv, bix, better);
-      jv = i64x2.add(jv, two);
+    const ui = ldf(U, i);
+    const lst = LIST + ((<usize>i * <usize>KMAX) << 2);
+    const len = ldi(LEN, i);
+    for (let q = 0; q < len; q++) {
+      const j = load<i32>(lst + (<usize>q << 2));
+      relax(j, d + (value(row, j) - ui), i);
     }
-    let lowest = f64x2.extract_lane(best, 0);
-    let jstar = <i32>i64x2.extract_lane(bix, 0);
-    const l1 = f64x2.extract_lane(best, 1);
-    const j1 = <i32>i64x2.extract_lane(bix, 1);
-    if (l1 < lowest || (l1 == lowest && j1 < jstar && j1 >= 0)) {
-      lowest = l1;
-      jstar = j1;
+    const bound = d + (ldf(TAU, i) - ui);
+    sti(PR, np, i);
+    stf(PB, np, bound);
+    stf(PD, np, d);
+    if (bound < pmin) {
+      pmin = bound;
+      pidx = np;
     }
-    if (j < n) {
-      // odd n: the last column, scalar
-      if (load<i64>(SCAN + (<usize>j << 3)) == 0) {
-        const red = value(row, j) + (minVal - ldf(U, i));
-        let sh = ldf(SH, j);
-        if (red < sh) {
-          stf(SH, j, red);
-          store<i64>(PATH + (<usize>j << 3), <i64>i);
-          sh = red;
+    np++;
+    // next label: the smallest tentative length, unless a pending bound is smaller
+    for (;;) {
+      const smin = hs > 0 ? ldf(SH, ldi(HEAP, 0)) : Infinity;
+      if (pmin <= smin && pidx >= 0) {
+        // full scan of the pending row
+        cFull++;
+        const r = ldi(PR, pidx);
+        const dr = ldf(PD, pidx);
+        stf(PB, pidx, Infinity);
+        const rrow = rowPtr(r);
+        const ur = ldf(U, r);
+        const shift = f64x2.splat(dr - ur);
+        let j = 0;
+        for (; j + 1 < n; j += 2) {
+          const o = <usize>j << 3;
+          const nd = f64x2.add(f64x2.add(v128.load(rrow + o), v128.load(P + o)), shift);
+          if (v128.any_true(f64x2.lt(nd, v128.load(SH + o)))) {
+            relax(j, dr + (value(rrow, j) - ur), r);
+            relax(j + 1, dr + (value(rrow, j + 1) - ur), r);
+          }
         }
-        if (sh < lowest || jstar < 0) {
-          lowest = sh;
-          jstar = j;
+        if (j < n) relax(j, dr + (value(rrow, j) - ur), r);
+        pmin = Infinity;
+        pidx = -1;
+        for (let q = 0; q < np; q++) {
+          const b = ldf(PB, q);
+          if (b < pmin) {
+            pmin = b;
+            pidx = q;
+          }
         }
+        continue;
       }
+      break;
     }
-    minVal = lowest;
-    store<i64>(SCAN + (<usize>jstar << 3), -1);
-    sti(SCL, nsc++, jstar);
-    const owner = ldi(ROWOF, jstar);
-    if (owner < 0) sink = jstar;
-    else i = owner;
+    const j = heapPop();
+    minVal = ldf(SH, j);
+    stf(SCD, nsc, minVal);
+    sti(SCL, nsc++, j);
+    stf(SH, j, -Infinity);
+    const owner = ldi(ROWOF, j);
+    if (owner < 0) {
+      sink = j;
+      break;
+    }
+    i = owner;
+    d = minVal;
   }
+  // duals: u_i0 += minVal; u_r += minVal − d_r for the other scanned rows; p_j += minVal − d_j for finalised columns
   stf(U, i0, ldf(U, i0) + minVal);
   for (let q = 1; q < nsr; q++) {
     const r = ldi(SRL, q);
-    stf(U, r, ldf(U, r) + (minVal - ldf(SH, ldi(COLOF, r))));
+    stf(U, r, ldf(U, r) + (minVal - ldf(PD, q)));
   }
   for (let q = 0; q < nsc; q++) {
     const c = ldi(SCL, q);
-    stf(P, c, ldf(P, c) + (minVal - ldf(SH, c)));
+    stf(P, c, ldf(P, c) + (minVal - ldf(SCD, q)));
   }
   let j = sink;
   for (;;) {
-    const r = <i32>load<i64>(PATH + (<usize>j << 3));
+    const r = ldi(PATH, j);
     sti(ROWOF, j, r);
     const t = ldi(COLOF, r);
     sti(COLOF, r, j);
     j = t;
     if (r == i0) break;
   }
+  // reset the search state
+  for (let q = 0; q < nTouch; q++) {
+    const c = ldi(TOUCH, q);
+    stf(SH, c, Infinity);
+    sti(POS, c, -1);
+  }
+  while (hs > 0) sti(POS, ldi(HEAP, --hs), -1);
 }
 
 /**
@@ -486,6 +758,8 @@ function augment(i0: i32): void {
 export function solve(cost: usize, n: i32, assign: usize, uOut: usize, vOut: usize, work: usize): i32 {
   N = n;
   N4 = stride(n);
+  K = listLength(n);
+  KMAX = min(2 * K, n - 1);
   C = cost;
   COLOF = assign;
   U = uOut;
@@ -494,39 +768,66 @@ export function solve(cost: usize, n: i32, assign: usize, uOut: usize, vOut: usi
   cZero = 0;
   cFree = 0;
   cScan = 0;
+  cBuild = 0;
+  cFull = 0;
+  if (n == 1) {
+    sti(COLOF, 0, 0);
+    stf(U, 0, load<f64>(C));
+    store<f64>(vOut, 0);
+    return 0;
+  }
   const n4 = N4;
   // f32 copy of the row-reduced costs (c_ij − min_j c_ij ≥ 0), padded with +∞
-  let range: f32 = 0;
+  let range: f64 = 0;
   for (let i = 0; i < n; i++) {
     const row = rowPtr(i);
-    let lo: f64 = Infinity;
-    for (let j = 0; j < n; j++) lo = fmin(lo, load<f64>(row + (<usize>j << 3)));
+    let lov = f64x2.splat(Infinity);
+    let j = 0;
+    for (; j + 1 < n; j += 2) lov = f64x2.pmin(lov, v128.load(row + (<usize>j << 3)));
+    let lo = fmin(f64x2.extract_lane(lov, 0), f64x2.extract_lane(lov, 1));
+    if (j < n) lo = fmin(lo, load<f64>(row + (<usize>j << 3)));
+    const lo2 = f64x2.splat(lo);
     const dst = F + ((<usize>i * <usize>n4) << 2);
-    let hi: f32 = 0;
-    for (let j = 0; j < n; j++) {
-      const v = <f32>(load<f64>(row + (<usize>j << 3)) - lo);
-      store<f32>(dst + (<usize>j << 2), v);
-      if (v > hi) hi = v;
+    let hiv = f64x2.splat(0);
+    j = 0;
+    for (; j + 3 < n; j += 4) {
+      const a = f64x2.sub(v128.load(row + (<usize>j << 3)), lo2);
+      const b = f64x2.sub(v128.load(row + (<usize>j << 3), 16), lo2);
+      hiv = f64x2.pmax(hiv, f64x2.pmax(a, b));
+      const fa = f32x4.demote_f64x2_zero(a);
+      const fb = f32x4.demote_f64x2_zero(b);
+      v128.store(dst + (<usize>j << 2), v128.shuffle<i32>(fa, fb, 0, 1, 4, 5));
     }
-    for (let j = n; j < n4; j++) store<f32>(dst + (<usize>j << 2), Infinity);
-    if (hi > range) range = hi;
+    let hi = fmin(-f64x2.extract_lane(hiv, 0), -f64x2.extract_lane(hiv, 1));
+    for (; j < n; j++) {
+      const v = load<f64>(row + (<usize>j << 3)) - lo;
+      store<f32>(dst + (<usize>j << 2), <f32>v);
+      hi = fmin(hi, -v);
+    }
+    for (j = n; j < n4; j++) store<f32>(dst + (<usize>j << 2), Infinity);
+    if (-hi > range) range = -hi;
   }
   for (let j = 0; j < n4; j++) store<f32>(PF + (<usize>j << 2), 0);
   for (let j = 0; j < n; j++) {
     sti(ROWOF, j, -1);
     sti(COLOF, j, -1);
+    stf(TAU, j, -Infinity);
+    stf(SPAN, j, 0);
+    stf(SH, j, Infinity);
+    sti(POS, j, -1);
   }
-  if (n > 1 && range > 0 && range < Infinity) {
-    auctionF32(range);
+  gSpan = range * <f64>(K + 1) / <f64>n;
+  if (range > 0 && range < Infinity) {
+    auctionF32(<f32>range);
     for (let j = 0; j < n; j++) stf(P, j, <f64>load<f32>(PF + (<usize>j << 2)));
-    auctionZero(ZCAP * n);
   } else {
     for (let j = 0; j < n; j++) stf(P, j, 0);
   }
-  // certify every row with a full f64 pass; rows that are not tight are freed
+  auctionZero(ZCAP * n);
+  // certify every row (exactly: list minimum ≤ τ, else the list is rebuilt); rows that are not tight are freed
   let nfree = 0;
   for (let i = 0; i < n; i++) {
-    const m = fullMin(i);
+    const m = rowMin(i);
     stf(U, i, m);
     const j = ldi(COLOF, i);
     if (j >= 0 && value(rowPtr(i), j) > m) {
