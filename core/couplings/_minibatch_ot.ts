@@ -16,7 +16,10 @@ export interface OtSolvers {
   /** Optimal assignment for the squared Euclidean cost: pairs x0_i with x1_{π(i)}. */
   exactOtPermutation(x0: Float64Array, x1: Float64Array, options: { n: number; dim: number }): Int32Array;
   /** Entropic plan (n × m, row-major) for a cost matrix with uniform marginals. */
-  sinkhornPlan(cost: Float64Array, options: { n: number; m: number; reg: number }): { plan: Float64Array };
+  sinkhornPlan(
+    cost: Float64Array,
+    options: { n: number; m: number; reg: number; maxIter?: number; tol?: number },
+  ): { plan: Float64Array };
   /** k cells (row, column) drawn from a plan. */
   samplePlan(
     plan: Float64Array,
@@ -36,6 +39,17 @@ export interface OtCouplingOptions {
   /** Sinkhorn: draw pairs from the plan with replacement (default true, as torchcfm). */
   replace?: boolean;
   /**
+   * Sinkhorn: most scaling iterations per minibatch (default 1000, POT's
+   * `numItermax`, which torchcfm inherits). An unconverged plan is still used,
+   * as in torchcfm: its pairs are drawn from it all the same.
+   */
+  maxIter?: number;
+  /**
+   * Sinkhorn: stop when the row marginals are within this L1 error (default
+   * 1e-6: far below the 1/√batch noise of the pairs drawn from the plan).
+   */
+  tol?: number;
+  /**
    * Solve OT within each class of the target's labels (labelled couplings).
    * The target minibatch is drawn first; the source is then drawn per class
    * from a labelled finite source set, or drawn once and split into the class
@@ -46,6 +60,12 @@ export interface OtCouplingOptions {
 
 /** The default Sinkhorn regularisation (torchcfm's `OTPlanSampler` default). */
 export const DEFAULT_SINKHORN_REG = 0.05;
+
+/** Default cap on Sinkhorn iterations per minibatch (POT's `numItermax`). */
+export const DEFAULT_SINKHORN_MAX_ITER = 1000;
+
+/** Default Sinkhorn tolerance on the row marginals (L1). */
+export const DEFAULT_SINKHORN_TOL = 1e-6;
 
 /** `C_ij = ‖a_i − b_j‖²` for n points a and m points b (row-major n × m). */
 export function squaredDistances(a: Float64Array, n: number, b: Float64Array, m: number, dim: number): Float64Array {
@@ -70,7 +90,7 @@ function solvePairs(
   x1: Float64Array,
   n: number,
   dim: number,
-  options: Required<Pick<OtCouplingOptions, "method" | "reg" | "replace">>,
+  options: Required<Pick<OtCouplingOptions, "method" | "reg" | "replace" | "maxIter" | "tol">>,
   rng: Rng,
 ): { i0: Int32Array; i1: Int32Array } {
   if (options.method === "exact") {
@@ -78,7 +98,8 @@ function solvePairs(
     return { i0: Int32Array.from({ length: n }, (_, i) => i), i1: perm };
   }
   const cost = squaredDistances(x0, n, x1, n, dim);
-  const { plan } = solvers.sinkhornPlan(cost, { n, m: n, reg: options.reg });
+  const { reg, maxIter, tol } = options;
+  const { plan } = solvers.sinkhornPlan(cost, { n, m: n, reg, maxIter, tol });
   const { rows, cols } = solvers.samplePlan(plan, { n, m: n, k: n, rng, replace: options.replace });
   return { i0: rows, i1: cols };
 }
@@ -107,7 +128,13 @@ export function makeOtCoupling(
   if (!(reg > 0 && Number.isFinite(reg))) {
     throw new RangeError(`Cannot build coupling "ot": reg "${reg}" must be a positive number`);
   }
-  const solve = { method: options.method, reg, replace: options.replace ?? true };
+  const maxIter = options.maxIter ?? DEFAULT_SINKHORN_MAX_ITER;
+  const tol = options.tol ?? DEFAULT_SINKHORN_TOL;
+  if (!(Number.isInteger(maxIter) && maxIter >= 1)) {
+    throw new RangeError(`Cannot build coupling "ot": maxIter "${maxIter}" must be a positive integer`);
+  }
+  if (!(tol > 0)) throw new RangeError(`Cannot build coupling "ot": tol "${tol}" must be positive`);
+  const solve = { method: options.method, reg, replace: options.replace ?? true, maxIter, tol };
   const classes = samplerClasses(target);
   if (options.byClass && classes === 0) {
     throw new RangeError(`Cannot build coupling "ot" by class: the target has no labels; set byClass to false`);
@@ -190,6 +217,10 @@ export function makeOtCoupling(
 export interface SbCouplingOptions {
   /** The Schrödinger bridge's noise level s (the SB path's σ). */
   sigma: number;
+  /** Sinkhorn iteration cap (see {@linkcode OtCouplingOptions}). */
+  maxIter?: number;
+  /** Sinkhorn tolerance (see {@linkcode OtCouplingOptions}). */
+  tol?: number;
 }
 
 /**
@@ -207,5 +238,11 @@ export function makeSbCoupling(
   if (!(s > 0 && Number.isFinite(s))) {
     throw new RangeError(`Cannot build coupling "sb": sigma "${s}" must be a positive number`);
   }
-  return makeOtCoupling(solvers, source, target, { method: "sinkhorn", reg: 2 * s * s, replace: true });
+  return makeOtCoupling(solvers, source, target, {
+    method: "sinkhorn",
+    reg: 2 * s * s,
+    replace: true,
+    ...(options.maxIter !== undefined ? { maxIter: options.maxIter } : {}),
+    ...(options.tol !== undefined ? { tol: options.tol } : {}),
+  });
 }

@@ -31,3 +31,12 @@ export {
   sinkhornPlan,
   type SinkhornResult,
 } from "./sinkhorn.ts";
+export { otCoupling, sbCoupling } from "./minibatch_ot.ts";
+export {
+  DEFAULT_SINKHORN_MAX_ITER,
+  DEFAULT_SINKHORN_REG,
+  DEFAULT_SINKHORN_TOL,
+  type OtCouplingOptions,
+  type SbCouplingOptions,
+  squaredDistances,
+} from "./_minibatch_ot.ts";

@@ -46,12 +46,12 @@ function bruteForce(x0: Float64Array, x1: Float64Array, n: number, dim: number):
   return best;
 }
 
-const calls: { reg?: number; replace?: boolean; k?: number }[] = [];
+const calls: { reg?: number; maxIter?: number; tol?: number; replace?: boolean; k?: number }[] = [];
 
 const reference: OtSolvers = {
   exactOtPermutation: (x0, x1, { n, dim }) => bruteForce(x0, x1, n, dim).perm,
-  sinkhornPlan(cost, { n, m, reg }) {
-    calls.push({ reg });
+  sinkhornPlan(cost, { n, m, reg, maxIter, tol }) {
+    calls.push({ reg, maxIter, tol });
     const K = cost.map((c) => Math.exp(-c / reg));
     const u = new Float64Array(n).fill(1);
     const v = new Float64Array(m).fill(1);
@@ -166,7 +166,7 @@ Deno.test("makeOtCoupling() sinkhorn draws pairs from the plan and forwards reg 
   });
   const b = c.sample(6, createRng(6, "sk"));
   assert.equal(b.n, 6);
-  assert.deepEqual(calls, [{ reg: 0.5 }, { replace: false, k: 6 }]);
+  assert.deepEqual(calls, [{ reg: 0.5, maxIter: 1000, tol: 1e-6 }, { replace: false, k: 6 }]);
   calls.length = 0;
   makeSbCoupling(reference, normalSource(2), clusters(30, 5), { sigma: 0.3 }).sample(6, createRng(7, "sb"));
   assert.ok(Math.abs(calls[0]!.reg! - 0.18) < 1e-15 && calls[1]!.replace === true);
