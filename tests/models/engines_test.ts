@@ -190,3 +190,18 @@ Deno.test("Model.predict() of the fused engine handles more rows than one kernel
   }
   fused.dispose();
 });
+
+Deno.test("Model.lossGradient() agrees between engines on a batch the fused kernel splits into several passes", () => {
+  for (const { name, config } of [CONFIGS[3]!, CONFIGS[5]!]) {
+    const rng = testRng(`big batch ${name}`);
+    const fused = createModel(config, { rng: rng.derive("init"), engine: "fused" });
+    const tfjs = modelFromState(fused.state(), { engine: "tfjs" });
+    const batch = randomBatch(config, 1100, rng, { weight: true, labels: true }); // passes of 512, 512, 76 rows
+    const a = fused.lossGradient(batch);
+    const b = tfjs.lossGradient(batch);
+    assert.ok(Math.abs(a.loss - b.loss) / b.loss < TOL, `${name}: loss ${a.loss} vs ${b.loss}`);
+    assert.ok(relError(a.grad, b.grad) < TOL, `${name}: grad rel error ${relError(a.grad, b.grad)}`);
+    fused.dispose();
+    tfjs.dispose();
+  }
+});

@@ -285,16 +285,16 @@ const TN_CHUNK = 128;
  * C[K, N] = A[M, K]ᵀ · G[M, N] (the weight gradient of a dense layer):
  * tiles of 4 rows of C (4 columns of A, one vector load per row of A) × 8
  * columns, reduced over the M rows in chunks of TN_CHUNK rows (the first
- * chunk stores, later ones accumulate).
+ * chunk stores unless `accumulate`, later ones accumulate).
  */
 export function gemmTN(
-  A: usize, lda: i32, G: usize, ldg: i32, C: usize, ldc: i32, M: i32, K: i32, N: i32,
+  A: usize, lda: i32, G: usize, ldg: i32, C: usize, ldc: i32, M: i32, K: i32, N: i32, accumulate: bool,
 ): void {
   const sa = <usize>lda << 2;
   const sg = <usize>ldg << 2;
   for (let i0 = 0; i0 < M; i0 += TN_CHUNK) {
     const m = min(TN_CHUNK, M - i0);
-    gemmTNChunk(A + <usize>i0 * sa, lda, G + <usize>i0 * sg, ldg, C, ldc, m, K, N, i0 > 0);
+    gemmTNChunk(A + <usize>i0 * sa, lda, G + <usize>i0 * sg, ldg, C, ldc, m, K, N, accumulate || i0 > 0);
   }
 }
 
@@ -425,11 +425,11 @@ function gemmTNChunk(
   }
 }
 
-/** out[N] = Σ_i G[i, :] (the bias gradient). */
-export function colsum(G: usize, ldg: i32, out: usize, M: i32, N: i32): void {
+/** out[N] = Σ_i G[i, :] (the bias gradient), or out += Σ_i G[i, :] when `accumulate`. */
+export function colsum(G: usize, ldg: i32, out: usize, M: i32, N: i32, accumulate: bool): void {
   const sg = <usize>ldg << 2;
   for (let j = 0; j < N; j += 4) {
-    let s = f32x4.splat(0);
+    let s = accumulate ? v128.load(out + (<usize>j << 2)) : f32x4.splat(0);
     let gp = G + (<usize>j << 2);
     for (let i = 0; i < M; i++) {
       s = f32x4.add(s, v128.load(gp));

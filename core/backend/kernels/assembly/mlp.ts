@@ -64,14 +64,14 @@ export function heapBase(): usize {
  * Features F0[i] = [x_i, time features of t_i, 0 padding]; time features are
  * `t` (concat) or `t, sin(2^f π t) for f < F, cos(2^f π t) for f < F` (fourier).
  */
-function features(desc: usize, n: i32): void {
+function features(desc: usize, r0: i32, n: i32): void {
   const dim = slot(desc, D_DIM);
   const k0 = slot(desc, D_K0);
   const k0p = slot(desc, D_K0P);
   const fourier = slot(desc, D_TIME) == 1;
   const freq = slot(desc, D_FREQ);
-  const X = <usize>slot(desc, D_X);
-  const T = <usize>slot(desc, D_T);
+  const X = <usize>slot(desc, D_X) + ((<usize>r0 * <usize>dim) << 2);
+  const T = <usize>slot(desc, D_T) + (<usize>r0 << 2);
   const F = <usize>slot(desc, D_F0);
   for (let i = 0; i < n; i++) {
     const row = F + ((<usize>i * <usize>k0p) << 2);
@@ -91,16 +91,19 @@ function features(desc: usize, n: i32): void {
   }
 }
 
-/** Label index of row i: −1 or ≥ classes means "no label" (the last row). */
+/** Label index of row i (of the whole batch): −1 or ≥ classes means "no label" (the last row). */
 // @ts-ignore: decorator
 @inline function labelRow(desc: usize, i: i32, labrows: i32): i32 {
   const y = load<i32>(<usize>slot(desc, D_LAB) + (<usize>i << 2));
   return y < 0 || y >= labrows - 1 ? labrows - 1 : y;
 }
 
-/** Forward pass with parameters at `base`; `withD` also stores act'(z) (training, jvp). */
-function forward(desc: usize, n: i32, base: usize, withD: bool): void {
-  features(desc, n);
+/**
+ * Forward pass of batch rows r0 … r0 + n − 1 (into buffer rows 0 … n − 1)
+ * with parameters at `base`; `withD` also stores act'(z) (training, jvp).
+ */
+function forward(desc: usize, r0: i32, n: i32, base: usize, withD: bool): void {
+  features(desc, r0, n);
   const layers = slot(desc, D_LAYERS);
   const act = slot(desc, D_ACT);
   const labrows = slot(desc, D_LABROWS);
@@ -121,7 +124,7 @@ function forward(desc: usize, n: i32, base: usize, withD: bool): void {
       const rowBytes = <usize>np << 2;
       for (let i = 0; i < n; i++) {
         const a = A + <usize>i * rowBytes;
-        const w = Wl + <usize>labelRow(desc, i, labrows) * rowBytes;
+        const w = Wl + <usize>labelRow(desc, r0 + i, labrows) * rowBytes;
         const d = Dr + <usize>i * rowBytes;
         for (let j: usize = 0; j < rowBytes; j += 16) {
           const z = f32x4.add(v128.load(a + j), v128.load(w + j));
@@ -141,7 +144,7 @@ function paramBase(desc: usize, useEma: i32): usize {
 
 /** Forward pass only: outputs in the last layer's activation buffer [n, Np]. */
 export function predict(desc: usize, n: i32, useEma: i32): void {
-  forward(desc, n, paramBase(desc, useEma), false);
+  forward(desc, 0, n, paramBase(desc, useEma), false);
 }
 
 /**
@@ -151,7 +154,7 @@ export function predict(desc: usize, n: i32, useEma: i32): void {
  */
 export function jvp(desc: usize, n: i32, useEma: i32): void {
   const base = paramBase(desc, useEma);
-  forward(desc, n, base, true);
+  forward(desc, 0, n, base, true);
   const dim = slot(desc, D_DIM);
   const k0p = slot(desc, D_K0P);
   const V = <usize>slot(desc, D_V);
@@ -174,25 +177,40 @@ export function jvp(desc: usize, n: i32, useEma: i32): void {
   }
 }
 
+/** Rows per forward/backward pass of lossGrad: keeps every layer's activations of a pass in cache. */
+const ROW_CHUNK = 512;
+
 /**
  * Loss L = (1/(n·dim)) Σ_i w_i Σ_j (f_ij − target_ij)² and its gradient with
  * respect to every parameter (written to the gradient block); returns L.
+ * Rows go through forward and backward in chunks of ROW_CHUNK; the weight
+ * and bias gradients of later chunks accumulate onto the first's.
  */
 export function lossGrad(desc: usize, n: i32, hasWeight: i32): f64 {
+  let loss: f64 = 0;
+  for (let r0 = 0; r0 < n; r0 += ROW_CHUNK) {
+    loss += lossGradRows(desc, n, r0, min(ROW_CHUNK, n - r0), hasWeight);
+  }
+  return loss;
+}
+
+/** lossGrad's work on batch rows r0 … r0 + m − 1 of n; returns their share of L. */
+function lossGradRows(desc: usize, n: i32, r0: i32, m: i32, hasWeight: i32): f64 {
   const base = <usize>slot(desc, D_PARAMS);
   const grads = <usize>slot(desc, D_GRADS);
-  forward(desc, n, base, true);
+  const accumulate = r0 > 0;
+  forward(desc, r0, m, base, true);
   const layers = slot(desc, D_LAYERS);
   const dim = slot(desc, D_DIM);
   const last = layers - 1;
   const npL = lslot(desc, last, L_NP);
   const Y = <usize>lslot(desc, last, L_A);
   const GL = <usize>lslot(desc, last, L_G);
-  const TG = <usize>slot(desc, D_TGT);
-  const WT = <usize>slot(desc, D_WT);
+  const TG = <usize>slot(desc, D_TGT) + ((<usize>r0 * <usize>dim) << 2);
+  const WT = <usize>slot(desc, D_WT) + (<usize>r0 << 2);
   const scale: f64 = 1.0 / (<f64>n * <f64>dim);
   let loss: f64 = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < m; i++) {
     const w: f64 = hasWeight ? <f64>load<f32>(WT + (<usize>i << 2)) : 1.0;
     const y = Y + ((<usize>i * <usize>npL) << 2);
     const g = GL + ((<usize>i * <usize>npL) << 2);
@@ -215,24 +233,26 @@ export function lossGrad(desc: usize, n: i32, hasWeight: i32): f64 {
     const np = lslot(desc, l, L_NP);
     const G = <usize>lslot(desc, l, L_G);
     const input = l == 0 ? <usize>slot(desc, D_F0) : <usize>lslot(desc, l - 1, L_A);
-    gemmTN(input, kp, G, np, grads + <usize>lslot(desc, l, L_OFFW), np, n, kp, np);
-    colsum(G, np, grads + <usize>lslot(desc, l, L_OFFB), n, np);
+    gemmTN(input, kp, G, np, grads + <usize>lslot(desc, l, L_OFFW), np, m, kp, np, accumulate);
+    colsum(G, np, grads + <usize>lslot(desc, l, L_OFFB), m, np, accumulate);
     if (l == 0 && labrows > 0) {
       const gl = grads + <usize>slot(desc, D_WLAB);
       const rowBytes = <usize>np << 2;
-      for (let j: usize = 0; j < <usize>labrows * rowBytes; j += 16) v128.store(gl + j, f32x4.splat(0));
-      for (let i = 0; i < n; i++) {
-        const dst = gl + <usize>labelRow(desc, i, labrows) * rowBytes;
+      if (!accumulate) {
+        for (let j: usize = 0; j < <usize>labrows * rowBytes; j += 16) v128.store(gl + j, f32x4.splat(0));
+      }
+      for (let i = 0; i < m; i++) {
+        const dst = gl + <usize>labelRow(desc, r0 + i, labrows) * rowBytes;
         const src = G + <usize>i * rowBytes;
         for (let j: usize = 0; j < rowBytes; j += 16) v128.store(dst + j, f32x4.add(v128.load(dst + j), v128.load(src + j)));
       }
     }
     if (l > 0) {
       const WTr = <usize>lslot(desc, l, L_WTR);
-      transpose(base + <usize>lslot(desc, l, L_OFFW), np, kp, np, WTr, kp);
+      if (!accumulate) transpose(base + <usize>lslot(desc, l, L_OFFW), np, kp, np, WTr, kp);
       const Gp = <usize>lslot(desc, l - 1, L_G);
       const Dp = <usize>lslot(desc, l - 1, L_DR);
-      gemm(G, np, WTr, kp, Gp, kp, Dp, n, np, kp, 0, EPI_MUL, 0);
+      gemm(G, np, WTr, kp, Gp, kp, Dp, m, np, kp, 0, EPI_MUL, 0);
     }
   }
   return loss * scale;
