@@ -166,6 +166,10 @@ export function gaussianMarginalField(
  * module doc for the derivation). Shorthand for
  * `gaussianMarginalField(scheduler, target, { prediction: "velocity" })`.
  */
-export function gaussianMarginalVelocity(scheduler: Scheduler, target: GaussianTarget, tEps?: number): Field {
-  return gaussianMarginalField(scheduler, target, { prediction: "velocity", ...(tEps !== undefined ? { tEps } : {}) });
+export function gaussianMarginalVelocity(
+  scheduler: Scheduler,
+  target: GaussianTarget,
+  options: Omit<GaussianMarginalOptions, "prediction"> = {},
+): Field {
+  return gaussianMarginalField(scheduler, target, { ...options, prediction: "velocity" });
 }

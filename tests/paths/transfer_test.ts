@@ -78,7 +78,7 @@ Deno.test("transferField() with an adaptive solve ends where the old scheduler e
   const solve = (field: Parameters<typeof solveOde>[0]) =>
     solveOde(field, x0, { n, method: "dopri5", atol: 1e-10, rtol: 1e-10 }).x;
   for (const from of schedulers) {
-    const old = gaussianMarginalVelocity(from, target, 1e-9);
+    const old = gaussianMarginalVelocity(from, target, { tEps: 1e-9 });
     const base = solve(old);
     for (let i = 0; i < n * 2; i++) assert.ok(Math.abs(base[i]! - exact[i]!) <= 1e-6, `${from.name} flow map`);
     for (const to of schedulers) {
@@ -99,7 +99,7 @@ Deno.test("transferField() to a scheduler with ρ̄(0) > 0 (vp, ddpm) starts the
   const n = 8;
   const x0 = rng.fillNormal(new Float64Array(n * 2));
   for (const from of [createScheduler("condot"), createScheduler("cosine")]) {
-    const old = gaussianMarginalVelocity(from, target, 1e-9);
+    const old = gaussianMarginalVelocity(from, target, { tEps: 1e-9 });
     for (const to of [createScheduler("vp"), createScheduler("ddpm_cosine", { steps: 100 })]) {
       const c = transferCoefficients(from, to, 0);
       assert.ok(c.t > 0, `${to.name} starts at t_0 = ${c.t}`);
