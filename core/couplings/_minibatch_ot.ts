@@ -67,8 +67,19 @@ export const DEFAULT_SINKHORN_MAX_ITER = 1000;
 /** Default Sinkhorn tolerance on the row marginals (L1). */
 export const DEFAULT_SINKHORN_TOL = 1e-6;
 
-/** `C_ij = ‖a_i − b_j‖²` for n points a and m points b (row-major n × m). */
-export function squaredDistances(a: Float64Array, n: number, b: Float64Array, m: number, dim: number): Float64Array {
+/** Sizes of {@linkcode squaredDistances}. */
+export interface SquaredDistancesOptions {
+  /** Points in `a`. */
+  n: number;
+  /** Points in `b`. */
+  m: number;
+  /** Dimension. */
+  dim: number;
+}
+
+/** `C_ij = ‖a_i − b_j‖²` for n points a and m points b, row-major (n × m). */
+export function squaredDistances(a: Float64Array, b: Float64Array, options: SquaredDistancesOptions): Float64Array {
+  const { n, m, dim } = options;
   const cost = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
@@ -97,7 +108,7 @@ function solvePairs(
     const perm = solvers.exactOtPermutation(x0, x1, { n, dim });
     return { i0: Int32Array.from({ length: n }, (_, i) => i), i1: perm };
   }
-  const cost = squaredDistances(x0, n, x1, n, dim);
+  const cost = squaredDistances(x0, x1, { n, m: n, dim });
   const { reg, maxIter, tol } = options;
   const { plan } = solvers.sinkhornPlan(cost, { n, m: n, reg, maxIter, tol });
   const { rows, cols } = solvers.samplePlan(plan, { n, m: n, k: n, rng, replace: options.replace });

@@ -39,4 +39,5 @@ export {
   type OtCouplingOptions,
   type SbCouplingOptions,
   squaredDistances,
+  type SquaredDistancesOptions,
 } from "./_minibatch_ot.ts";

@@ -91,9 +91,10 @@ export function trainingTargets(pairs: PairBatch, t: Float64Array, options: Trai
     }
   }
   if (lossWeight === "none") return { x: xt, target };
-  const clamp = lossWeightClamp(lossWeight, prediction, scheduler!, options.tEps ?? DEFAULT_T_EPS);
+  const which = { weight: lossWeight, prediction };
+  const clamp = lossWeightClamp(scheduler!, { ...which, tEps: options.tEps ?? DEFAULT_T_EPS });
   const weight = new Float64Array(n);
-  for (let i = 0; i < n; i++) weight[i] = lossWeightAt(lossWeight, prediction, scheduler!.at(clampTime(t[i]!, clamp)));
+  for (let i = 0; i < n; i++) weight[i] = lossWeightAt(scheduler!.at(clampTime(t[i]!, clamp)), which);
   return { x: xt, target, weight };
 }
 

@@ -14,6 +14,7 @@ export {
   type LossWeight,
   lossWeightAt,
   lossWeightClamp,
+  type LossWeightOptions,
 } from "./weights.ts";
 export {
   LAST_FLOAT32_BELOW_ONE,

@@ -66,8 +66,17 @@ export function checkLossWeight(w: string): LossWeight {
   return w as LossWeight;
 }
 
+/** Which weight, for a model trained on which prediction. */
+export interface LossWeightOptions {
+  /** The weight. */
+  weight: LossWeight;
+  /** What the model is trained on. */
+  prediction: Prediction;
+}
+
 /** w(t) of a loss weight for a model trained on `prediction`, at one schedule value (see {@linkcode LossWeight}). */
-export function lossWeightAt(weight: LossWeight, prediction: Prediction, s: ScheduleValue): number {
+export function lossWeightAt(s: ScheduleValue, options: LossWeightOptions): number {
+  const { weight, prediction } = options;
   switch (weight) {
     case "none":
       return 1;
@@ -87,11 +96,6 @@ export function lossWeightAt(weight: LossWeight, prediction: Prediction, s: Sche
  * [0, 1] where w is infinite exactly there (e.g. `snr` at t = 1, `as_velocity`
  * for epsilon at t = 0), which is moved in by `tEps`.
  */
-export function lossWeightClamp(
-  weight: LossWeight,
-  prediction: Prediction,
-  scheduler: Scheduler,
-  tEps: number,
-): TimeClamp {
-  return singularEndClamp((t) => Number.isFinite(lossWeightAt(weight, prediction, scheduler.at(t))), tEps);
+export function lossWeightClamp(scheduler: Scheduler, options: LossWeightOptions & { tEps: number }): TimeClamp {
+  return singularEndClamp((t) => Number.isFinite(lossWeightAt(scheduler.at(t), options)), options.tEps);
 }

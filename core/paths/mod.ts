@@ -31,7 +31,6 @@ export {
   linearBetas,
 } from "./ddpm.ts";
 export {
-  applyAffine,
   asPrediction,
   type AsPredictionOptions,
   checkPrediction,

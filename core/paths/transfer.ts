@@ -44,7 +44,8 @@ export interface TransferCoefficients {
  * > 0, Lipman), `t_r` sticks at the nearer end, `ṫ_r = 0` and the transferred
  * field only rescales x there: the old model never saw that SNR.
  */
-export function transferCoefficients(from: Scheduler, to: Scheduler, r: number): TransferCoefficients {
+export function transferCoefficients(r: number, schedulers: { from: Scheduler; to: Scheduler }): TransferCoefficients {
+  const { from, to } = schedulers;
   const n = to.at(r);
   const rho = n.alpha / n.sigma;
   const t = from.snrInverse(rho);
@@ -97,14 +98,14 @@ export function transferField(field: Field, options: TransferFieldOptions): Fiel
   const tEps = options.tEps ?? DEFAULT_T_EPS;
   const velocity = asPrediction(field, from, "velocity", { tEps });
   const finite = (r: number) => {
-    const c = transferCoefficients(from, to, r);
+    const c = transferCoefficients(r, { from, to });
     return Number.isFinite(c.scale) && c.scale > 0 && Number.isFinite(c.logScaleRate) && Number.isFinite(c.timeRate);
   };
   const clamp = singularEndClamp(finite, tEps);
   const dim = field.dim;
   let scaled = new Float64Array(0);
   const prepare = (x: Float64Array, n: number, r: number) => {
-    const c = transferCoefficients(from, to, clampTime(r, clamp));
+    const c = transferCoefficients(clampTime(r, clamp), { from, to });
     if (scaled.length < n * dim) scaled = new Float64Array(n * dim);
     const inv = 1 / c.scale;
     for (let i = 0; i < n * dim; i++) scaled[i] = x[i]! * inv;

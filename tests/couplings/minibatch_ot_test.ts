@@ -36,7 +36,7 @@ function permutations(n: number): Int32Array[] {
 }
 
 function bruteForce(x0: Float64Array, x1: Float64Array, n: number, dim: number): { perm: Int32Array; cost: number } {
-  const c = squaredDistances(x0, n, x1, n, dim);
+  const c = squaredDistances(x0, x1, { n, m: n, dim });
   let best: { perm: Int32Array; cost: number } = { perm: new Int32Array(0), cost: Infinity };
   for (const p of permutations(n)) {
     let s = 0;

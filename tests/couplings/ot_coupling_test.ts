@@ -38,7 +38,7 @@ Deno.test("otCoupling() exact reaches the brute-force optimum on small 2-D minib
     const rng = createRng(trial, "ot/small");
     const x0 = drawPoints(normal(2), 7, rng).data;
     const x1 = drawPoints(target, 7, rng).data;
-    const cost = squaredDistances(x0, 7, x1, 7, 2);
+    const cost = squaredDistances(x0, x1, { n: 7, m: 7, dim: 2 });
     let best = Infinity;
     const perm = [0, 1, 2, 3, 4, 5, 6];
     const visit = (k: number): void => {

@@ -29,7 +29,7 @@ Deno.test("transferField() equals the new scheduler's velocity built from the ol
     const out = new Float64Array(10);
     for (const r of [0.1, 0.35, 0.6, 0.9]) {
       moved.evaluate(x, 5, r, out);
-      const c = transferCoefficients(from, to, r);
+      const c = transferCoefficients(r, { from, to });
       const y = x.map((v) => v / c.scale);
       const u = new Float64Array(10);
       old.evaluate(y, 5, c.t, u);
@@ -50,9 +50,9 @@ Deno.test("transferCoefficients() time rate and scale rate match finite differen
   const to = createScheduler("vp");
   const h = 1e-6;
   for (const r of [0.2, 0.5, 0.8]) {
-    const c = transferCoefficients(from, to, r);
-    const p = transferCoefficients(from, to, r + h);
-    const m = transferCoefficients(from, to, r - h);
+    const c = transferCoefficients(r, { from, to });
+    const p = transferCoefficients(r + h, { from, to });
+    const m = transferCoefficients(r - h, { from, to });
     const dt = (p.t - m.t) / (2 * h);
     const dlogs = (Math.log(p.scale) - Math.log(m.scale)) / (2 * h);
     assert.ok(Math.abs(c.timeRate - dt) <= 1e-6 * Math.abs(dt), `ṫ at ${r}: ${c.timeRate} vs ${dt}`);
@@ -101,7 +101,7 @@ Deno.test("transferField() to a scheduler with ρ̄(0) > 0 (vp, ddpm) starts the
   for (const from of [createScheduler("condot"), createScheduler("cosine")]) {
     const old = gaussianMarginalVelocity(from, target, { tEps: 1e-9 });
     for (const to of [createScheduler("vp"), createScheduler("ddpm_cosine", { steps: 100 })]) {
-      const c = transferCoefficients(from, to, 0);
+      const c = transferCoefficients(0, { from, to });
       assert.ok(c.t > 0, `${to.name} starts at t_0 = ${c.t}`);
       const s0 = from.at(c.t);
       const end = solveOde(transferField(old, { from, to, tEps: 1e-9 }), x0, {
