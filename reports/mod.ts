@@ -128,6 +128,7 @@ export {
   type BucketSeriesInput,
   diagnosticsChart,
   type DiagnosticsChartOptions,
+  hasDiagnostics,
   lossChart,
   type LossChartOptions,
 } from "./charts/history.ts";

@@ -185,9 +185,30 @@ export function lossChart(histories: readonly TrainingHistory[], options: LossCh
   });
 }
 
-/** True when any history records a learning rate, gradient norm or validation metric. */
+/** True when any history records a learning rate, gradient norm or validation metric that changes over training. */
 export function hasDiagnostics(histories: readonly TrainingHistory[]): boolean {
-  return histories.some((h) => h.lr !== undefined || h.gradNorm !== undefined || Object.keys(h.val ?? {}).length > 0);
+  return histories.some((h) => diagnosticSeries(h).length > 0);
+}
+
+/** True when the finite values of a series take more than one value. */
+function varies(values: ArrayLike<number>): boolean {
+  let first: number | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (first === undefined) first = v;
+    else if (v !== first) return true;
+  }
+  return false;
+}
+
+/** The learning rate, gradient norm and validation series of a history that change over training (a constant learning rate says nothing a chart could add). */
+function diagnosticSeries(h: TrainingHistory): [string, ArrayLike<number>][] {
+  const series: [string, ArrayLike<number>][] = [];
+  if (h.lr) series.push(["learning rate", h.lr]);
+  if (h.gradNorm) series.push(["gradient norm", h.gradNorm]);
+  for (const [name, v] of Object.entries(h.val ?? {})) series.push([`val ${name}`, v]);
+  return series.filter(([, v]) => varies(v));
 }
 
 /** Options for {@linkcode diagnosticsChart}. */
@@ -205,7 +226,8 @@ export interface DiagnosticsChartOptions {
 /**
  * Learning rate, gradient norm and validation metrics against step: one small
  * panel per series (independent y axes), runs overlaid in colour. Non-finite
- * entries are gaps (val metrics are usually recorded every k steps).
+ * entries are gaps (val metrics are usually recorded every k steps); series that
+ * never change (a constant learning rate) are left out.
  */
 export function diagnosticsChart(
   histories: readonly TrainingHistory[],
@@ -215,11 +237,7 @@ export function diagnosticsChart(
   const rows: Record<string, number | string | null>[] = [];
   for (const h of histories) {
     const run = h.label ?? h.node;
-    const series: [string, ArrayLike<number>][] = [];
-    if (h.lr) series.push(["learning rate", h.lr]);
-    if (h.gradNorm) series.push(["gradient norm", h.gradNorm]);
-    for (const [name, v] of Object.entries(h.val ?? {})) series.push([`val ${name}`, v]);
-    for (const [name, values] of series) {
+    for (const [name, values] of diagnosticSeries(h)) {
       for (const b of bucketSeries({ step: h.step, seconds: h.seconds, values }, maxPoints)) {
         rows.push({ run, series: name, step: roundForDisplay(b.step), value: roundForDisplay(b.mean) });
       }

@@ -3,8 +3,10 @@ import { makePoints } from "../../core/data/mod.ts";
 import {
   bucketSeries,
   densityChart,
+  diagnosticsChart,
   fieldChart,
   flattenMetrics,
+  hasDiagnostics,
   meanAndSd,
   nfeChart,
   reportCharts,
@@ -328,4 +330,14 @@ Deno.test("trajectoriesChart() draws 1-D paths as x against t, one line per path
   } finally {
     view.finalize();
   }
+});
+
+Deno.test("hasDiagnostics() ignores series that never change, such as a constant learning rate", () => {
+  const base = { node: "fit", step: [1, 2, 3], seconds: [0.1, 0.2, 0.3], loss: [3, 2, 1] };
+  assert.equal(hasDiagnostics([{ ...base, lr: [1e-3, 1e-3, 1e-3] }]), false);
+  assert.equal(hasDiagnostics([{ ...base, lr: [1e-3, 1e-3, 1e-3], val: { w2: [NaN, NaN, 0.2] } }]), false);
+  assert.equal(hasDiagnostics([{ ...base, lr: [1e-3, 5e-4, 1e-4] }]), true);
+  const spec = diagnosticsChart([{ ...base, lr: [1e-3, 1e-3, 1e-3], gradNorm: [2, 1.5, 1] }]);
+  const rows = (spec.data as { values: { series: string }[] }).values;
+  assert.deepEqual([...new Set(rows.map((r) => r.series))], ["gradient norm"]);
 });
