@@ -15,7 +15,7 @@ export interface LossChartOptions {
   x?: "step" | "seconds";
   /** Log-scale loss axis (default true); falls back to linear when a shown loss is ≤ 0. */
   logLoss?: boolean;
-  /** Most points drawn per run (default 500); longer histories are averaged in buckets. */
+  /** Most points drawn per run (default 500 for up to two runs, then 1000 / runs, at least 100); longer histories are averaged in buckets. With more than three runs the min–max band is left out. */
   maxPoints?: number;
   /** Plot width in pixels (default 420). */
   width?: number;
@@ -101,7 +101,8 @@ function checkHistory(h: TrainingHistory): void {
  */
 export function lossChart(histories: readonly TrainingHistory[], options: LossChartOptions = {}): VegaLiteSpec {
   const x = options.x ?? "step";
-  const maxPoints = options.maxPoints ?? 500;
+  // many overlaid runs get coarser buckets so the lines stay readable: 500 for one or two runs, 1000 / runs down to 100
+  const maxPoints = options.maxPoints ?? Math.min(500, Math.max(100, Math.round(1000 / Math.max(1, histories.length))));
   const rows: Record<string, number | string | null>[] = [];
   let bucketed = false, positive = true;
   for (const h of histories) {
@@ -138,7 +139,8 @@ export function lossChart(histories: readonly TrainingHistory[], options: LossCh
     legend: { symbolType: "stroke", symbolStrokeWidth: 2.5, symbolOpacity: 1, labelLimit: 260 },
   };
   const layer: VegaLiteSpec[] = [];
-  if (bucketed) {
+  const band = bucketed && histories.length <= 3;
+  if (band) {
     layer.push({
       mark: { type: "area", opacity: 0.18 },
       encoding: {
@@ -177,7 +179,7 @@ export function lossChart(histories: readonly TrainingHistory[], options: LossCh
     },
   });
   return topLevel({
-    title: `Training loss against ${xTitle}${bucketed ? " (bucket means, band = min–max)" : ""}`,
+    title: `Training loss against ${xTitle}${bucketed ? ` (bucket means${band ? ", band = min–max" : ""})` : ""}`,
     width: options.width ?? 420,
     height: options.height ?? 260,
     data: { values: rows },

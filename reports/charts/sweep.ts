@@ -121,7 +121,8 @@ export function sweepChart(sweep: SweepChartInput, param: string, options: Sweep
     type: "nominal",
     title: others.length ? others.join(", ") : "group",
     sort: groups,
-    legend: { labelLimit: 280 },
+    // a single group (one swept parameter) needs no legend
+    legend: groups.length > 1 ? { labelLimit: 280 } : null,
   };
   const offset = !numeric && groups.length > 1 ? { xOffset: { field: "group", type: "nominal", sort: groups } } : {};
   const y = { field: "value", type: "quantitative", title: null, scale: { zero: false } };

@@ -7,6 +7,7 @@ import {
   fieldChart,
   flattenMetrics,
   hasDiagnostics,
+  lossChart,
   meanAndSd,
   nfeChart,
   reportCharts,
@@ -340,4 +341,22 @@ Deno.test("hasDiagnostics() ignores series that never change, such as a constant
   const spec = diagnosticsChart([{ ...base, lr: [1e-3, 1e-3, 1e-3], gradNorm: [2, 1.5, 1] }]);
   const rows = (spec.data as { values: { series: string }[] }).values;
   assert.deepEqual([...new Set(rows.map((r) => r.series))], ["gradient norm"]);
+});
+
+Deno.test("lossChart() coarsens buckets and drops the band as more runs are overlaid", () => {
+  const h = (node: string, n: number) => ({
+    node,
+    step: Float64Array.from({ length: n }, (_, i) => i + 1),
+    seconds: Float64Array.from({ length: n }, (_, i) => 0.01 * i),
+    loss: Float64Array.from({ length: n }, (_, i) => 1 + ((i * 7919) % 13) / 13),
+  });
+  const one = lossChart([h("a", 5000)]);
+  assert.equal((one.data as { values: unknown[] }).values.length, 500);
+  assert.ok(layers(one).some((l) => l.mark?.type === "area"), "one run: band shown");
+  // 6 runs: ⌊1000 / 6⌉ = 167 buckets each, no band
+  const six = lossChart(["a", "b", "c", "d", "e", "f"].map((k) => h(k, 1000)));
+  assert.equal((six.data as { values: unknown[] }).values.length, 6 * 167);
+  assert.ok(!layers(six).some((l) => l.mark?.type === "area"), "six runs: no band");
+  const linear = lossChart([{ ...h("a", 10), loss: Float64Array.from({ length: 10 }, (_, i) => i - 5) }]);
+  assert.equal(JSON.stringify(linear).includes('"type":"log"'), false, "losses ≤ 0 fall back to a linear axis");
 });
