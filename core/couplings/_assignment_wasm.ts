@@ -13,7 +13,7 @@ interface AssignmentExports {
   heapBase(): number;
   workspaceBytes(n: number): number;
   solve(cost: number, n: number, assign: number, u: number, v: number, work: number): number;
-  sqeuclidean(x0: number, x1: number, n: number, m: number, dim: number, out: number): void;
+  sqeuclidean(x0: number, x1: number, n: number, m: number, dim: number, out: number, scratch: number): void;
   setParams(theta: number, finalDiv: number, initDiv: number, zcap: number, listLength: number): void;
   counter(k: number): number;
 }
@@ -65,6 +65,7 @@ interface Layout {
   v: number;
   x0: number;
   x1: number;
+  x1t: number;
   work: number;
 }
 
@@ -76,16 +77,25 @@ function layout(n: number, pointBytes: number): Layout {
   const v = align(u + n * 8);
   const x0 = align(v + n * 8);
   const x1 = align(x0 + pointBytes);
-  const work = align(x1 + pointBytes);
+  const x1t = align(x1 + pointBytes);
+  const work = align(x1t + pointBytes);
   const end = work + k.workspaceBytes(n);
   const have = k.memory.buffer.byteLength;
   if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
-  return { k, cost, assign, u, v, x0, x1, work };
+  return { k, cost, assign, u, v, x0, x1, x1t, work };
 }
 
 function run(l: Layout, n: number): KernelAssignment {
   const exactRows = l.k.solve(l.cost, n, l.assign, l.u, l.v, l.work);
   const buf = l.k.memory.buffer;
+  if (exactRows < 0) {
+    const c = new Float64Array(buf, l.cost, n * n);
+    const k = c.findIndex((x) => !Number.isFinite(x));
+    const i = Math.floor(k / n);
+    throw new RangeError(
+      `Cannot solve an assignment: cost[${i}, ${k - i * n}] is "${c[k]}": every cost must be finite`,
+    );
+  }
   return {
     assignment: new Int32Array(buf, l.assign, n).slice(),
     u: new Float64Array(buf, l.u, n).slice(),
@@ -116,7 +126,7 @@ export function kernelSolvePoints(
   const buf = l.k.memory.buffer;
   new Float64Array(buf, l.x0, n * dim).set(x0.subarray(0, n * dim));
   new Float64Array(buf, l.x1, n * dim).set(x1.subarray(0, n * dim));
-  l.k.sqeuclidean(l.x0, l.x1, n, n, dim, l.cost);
+  l.k.sqeuclidean(l.x0, l.x1, n, n, dim, l.cost, l.x1t);
   const out = run(l, n);
   const c = new Float64Array(l.k.memory.buffer, l.cost, n * n);
   return { ...out, cost: (i: number, j: number) => c[i * n + j]! };

@@ -753,7 +753,8 @@ function augment(i0: i32): void {
  * finite). Writes the assignment (row → column, i32) to `assign`, row
  * potentials u (f64) to `uOut` and column potentials v = −p (f64) to `vOut`,
  * with u_i + v_j ≤ c_ij and equality on the assignment (up to rounding).
- * Returns the number of rows the shortest-path phase had to place.
+ * Returns the number of rows the shortest-path phase had to place, or −1
+ * (and nothing solved) when a cost is not finite.
  */
 export function solve(cost: usize, n: i32, assign: usize, uOut: usize, vOut: usize, work: usize): i32 {
   N = n;
@@ -770,6 +771,20 @@ export function solve(cost: usize, n: i32, assign: usize, uOut: usize, vOut: usi
   cScan = 0;
   cBuild = 0;
   cFull = 0;
+  // every cost must be finite: x − x is 0 for finite x and NaN for ±∞ and NaN
+  let bad = f64x2.splat(0);
+  const total = <usize>n * <usize>n;
+  let k: usize = 0;
+  for (; k + 1 < total; k += 2) {
+    const x = v128.load(C + (k << 3));
+    bad = f64x2.add(bad, f64x2.sub(x, x));
+  }
+  let badSum = f64x2.extract_lane(bad, 0) + f64x2.extract_lane(bad, 1);
+  if (k < total) {
+    const x = load<f64>(C + (k << 3));
+    badSum += x - x;
+  }
+  if (badSum != 0) return -1;
   if (n == 1) {
     sti(COLOF, 0, 0);
     stf(U, 0, load<f64>(C));
@@ -842,8 +857,13 @@ export function solve(cost: usize, n: i32, assign: usize, uOut: usize, vOut: usi
   return nfree;
 }
 
-/** Squared Euclidean costs c_ij = Σ_d (x0[i, d] − x1[j, d])² of n points against m points in ℝ^dim. */
-export function sqeuclidean(x0: usize, x1: usize, n: i32, m: i32, dim: i32, out: usize): void {
+/**
+ * Squared Euclidean costs c_ij = Σ_d (x0[i, d] − x1[j, d])² of n points
+ * against m points in ℝ^dim (row-major), summed over d in order. For
+ * dim ≠ 2 the target points are first transposed into `scratch`
+ * (m · dim f64) so that each row is built with contiguous SIMD loads.
+ */
+export function sqeuclidean(x0: usize, x1: usize, n: i32, m: i32, dim: i32, out: usize, scratch: usize): void {
   if (dim == 2) {
     for (let i = 0; i < n; i++) {
       const ax = load<f64>(x0 + (<usize>(2 * i) << 3));
@@ -868,17 +888,63 @@ export function sqeuclidean(x0: usize, x1: usize, n: i32, m: i32, dim: i32, out:
     }
     return;
   }
+  for (let j = 0; j < m; j++) {
+    for (let d = 0; d < dim; d++) {
+      store<f64>(scratch + ((<usize>d * <usize>m + <usize>j) << 3), load<f64>(x1 + ((<usize>j * <usize>dim + <usize>d) << 3)));
+    }
+  }
+  // rows accumulate four coordinates per sweep (same order of additions as Σ_d, so the same rounding)
+  const mm = <usize>m;
   for (let i = 0; i < n; i++) {
+    const row = out + ((<usize>i * mm) << 3);
     const xi = x0 + ((<usize>i * <usize>dim) << 3);
-    const row = out + ((<usize>i * <usize>m) << 3);
-    for (let j = 0; j < m; j++) {
-      const yj = x1 + ((<usize>j * <usize>dim) << 3);
-      let s: f64 = 0;
-      for (let d = 0; d < dim; d++) {
-        const t = load<f64>(xi + (<usize>d << 3)) - load<f64>(yj + (<usize>d << 3));
-        s += t * t;
+    for (let j = 0; j < m; j++) store<f64>(row + (<usize>j << 3), 0);
+    let d = 0;
+    for (; d + 3 < dim; d += 4) {
+      const s0 = f64x2.splat(load<f64>(xi + (<usize>d << 3)));
+      const s1 = f64x2.splat(load<f64>(xi + (<usize>(d + 1) << 3)));
+      const s2 = f64x2.splat(load<f64>(xi + (<usize>(d + 2) << 3)));
+      const s3 = f64x2.splat(load<f64>(xi + (<usize>(d + 3) << 3)));
+      const y0 = scratch + ((<usize>d * mm) << 3);
+      const y1 = y0 + (mm << 3);
+      const y2 = y1 + (mm << 3);
+      const y3 = y2 + (mm << 3);
+      let j = 0;
+      for (; j + 1 < m; j += 2) {
+        const o = <usize>j << 3;
+        const t0 = f64x2.sub(s0, v128.load(y0 + o));
+        const t1 = f64x2.sub(s1, v128.load(y1 + o));
+        const t2 = f64x2.sub(s2, v128.load(y2 + o));
+        const t3 = f64x2.sub(s3, v128.load(y3 + o));
+        let acc = f64x2.add(v128.load(row + o), f64x2.mul(t0, t0));
+        acc = f64x2.add(acc, f64x2.mul(t1, t1));
+        acc = f64x2.add(acc, f64x2.mul(t2, t2));
+        acc = f64x2.add(acc, f64x2.mul(t3, t3));
+        v128.store(row + o, acc);
       }
-      store<f64>(row + (<usize>j << 3), s);
+      for (; j < m; j++) {
+        const o = <usize>j << 3;
+        const t0 = f64x2.extract_lane(s0, 0) - load<f64>(y0 + o);
+        const t1 = f64x2.extract_lane(s1, 0) - load<f64>(y1 + o);
+        const t2 = f64x2.extract_lane(s2, 0) - load<f64>(y2 + o);
+        const t3 = f64x2.extract_lane(s3, 0) - load<f64>(y3 + o);
+        store<f64>(row + o, load<f64>(row + o) + t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3);
+      }
+    }
+    for (; d < dim; d++) {
+      const xd = load<f64>(xi + (<usize>d << 3));
+      const xs = f64x2.splat(xd);
+      const yt = scratch + ((<usize>d * mm) << 3);
+      let j = 0;
+      for (; j + 1 < m; j += 2) {
+        const o = <usize>j << 3;
+        const t = f64x2.sub(xs, v128.load(yt + o));
+        v128.store(row + o, f64x2.add(v128.load(row + o), f64x2.mul(t, t)));
+      }
+      for (; j < m; j++) {
+        const t = xd - load<f64>(yt + (<usize>j << 3));
+        store<f64>(row + (<usize>j << 3), load<f64>(row + (<usize>j << 3)) + t * t);
+      }
     }
   }
 }
