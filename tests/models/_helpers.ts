@@ -124,7 +124,7 @@ export const CONFIGS: { name: string; config: MlpConfig }[] = [
     config: { dim: 2, hidden: [24, 24], activation: "silu", timeEmbedding: { kind: "concat" }, classes: 5 },
   },
   {
-    // wide layers: the fused kernel's 6-row weight-gradient tiles with every remainder (K = 128, 136, 132)
+    // wide layers, fan-ins 128, 136 and 132 (not multiples of the kernel tiles' 6 or 8)
     name: "elu wide 128/136/130",
     config: { dim: 2, hidden: [128, 136, 130], activation: "elu", timeEmbedding: { kind: "concat" } },
   },

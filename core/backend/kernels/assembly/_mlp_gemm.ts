@@ -51,7 +51,7 @@ export function activateBlock(C: usize, D: usize, count: i32, act: i32, withD: b
 }
 
 // @ts-ignore: decorator
-@inline function gemmRows6(
+@inline export function gemmRows6(
   A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, E: usize,
   M: i32, K: i32, N: i32, bias: usize, epi: i32, act: i32,
 ): void {
@@ -164,7 +164,7 @@ export function activateBlock(C: usize, D: usize, count: i32, act: i32, withD: b
 }
 
 // @ts-ignore: decorator
-@inline function gemmRows4(
+@inline export function gemmRows4(
   A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, E: usize,
   M: i32, K: i32, N: i32, bias: usize, epi: i32, act: i32,
 ): void {
@@ -311,54 +311,6 @@ function gemmTNChunk(
   for (; j + 8 <= N; j += 8) {
     const off = <usize>j << 2;
     let k = 0;
-    if (ASC_FEATURE_RELAXED_SIMD && K >= 128) {
-      // Wide layers: 6 rows of C × 8 columns (12 accumulators, broadcast loads
-      // of A; ~5 % faster at K = 256, slower at K = 64) while at least 6 rows
-      // remain; K is a multiple of 4, so K mod 6 ∈ {0, 2, 4}: with 2 left
-      // over, stop 8 rows early and finish with two 4-row tiles.
-      let k6 = K - (K % 6);
-      if (K - k6 == 2) k6 -= 6;
-      for (; k < k6; k += 6) {
-        const c0 = C + <usize>k * sc + off;
-        let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-        let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-        let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
-        if (accumulate) {
-          c00 = v128.load(c0); c01 = v128.load(c0, 16);
-          c10 = v128.load(c0 + sc); c11 = v128.load(c0 + sc, 16);
-          c20 = v128.load(c0 + 2 * sc); c21 = v128.load(c0 + 2 * sc, 16);
-          c30 = v128.load(c0 + 3 * sc); c31 = v128.load(c0 + 3 * sc, 16);
-          c40 = v128.load(c0 + 4 * sc); c41 = v128.load(c0 + 4 * sc, 16);
-          c50 = v128.load(c0 + 5 * sc); c51 = v128.load(c0 + 5 * sc, 16);
-        }
-        let ap = A + (<usize>k << 2);
-        let gp = G + off;
-        for (let i = 0; i < M; i++) {
-          const g0 = v128.load(gp);
-          const g1 = v128.load(gp, 16);
-          let s = v128.load32_splat(ap);
-          c00 = madd(s, g0, c00); c01 = madd(s, g1, c01);
-          s = v128.load32_splat(ap, 4);
-          c10 = madd(s, g0, c10); c11 = madd(s, g1, c11);
-          s = v128.load32_splat(ap, 8);
-          c20 = madd(s, g0, c20); c21 = madd(s, g1, c21);
-          s = v128.load32_splat(ap, 12);
-          c30 = madd(s, g0, c30); c31 = madd(s, g1, c31);
-          s = v128.load32_splat(ap, 16);
-          c40 = madd(s, g0, c40); c41 = madd(s, g1, c41);
-          s = v128.load32_splat(ap, 20);
-          c50 = madd(s, g0, c50); c51 = madd(s, g1, c51);
-          ap += sa;
-          gp += sg;
-        }
-        v128.store(c0, c00); v128.store(c0, c01, 16);
-        v128.store(c0 + sc, c10); v128.store(c0 + sc, c11, 16);
-        v128.store(c0 + 2 * sc, c20); v128.store(c0 + 2 * sc, c21, 16);
-        v128.store(c0 + 3 * sc, c30); v128.store(c0 + 3 * sc, c31, 16);
-        v128.store(c0 + 4 * sc, c40); v128.store(c0 + 4 * sc, c41, 16);
-        v128.store(c0 + 5 * sc, c50); v128.store(c0 + 5 * sc, c51, 16);
-      }
-    }
     for (; k < K; k += 4) {
       const c0 = C + <usize>k * sc;
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
