@@ -16,6 +16,8 @@ interface AssignmentExports {
   sqeuclidean(x0: number, x1: number, n: number, m: number, dim: number, out: number, scratch: number): void;
   setParams(theta: number, finalDiv: number, initDiv: number, zcap: number, listLength: number): void;
   counter(k: number): number;
+  matVec(K: number, x: number, n: number, m: number, out: number): void;
+  matTVec(K: number, y: number, n: number, m: number, out: number): void;
 }
 
 /** The raw result of the kernel: assignment plus an optimality certificate. */
@@ -181,5 +183,46 @@ export function kernelCounters(): KernelCounters {
     exactScans: k.counter(3),
     listBuilds: k.counter(4),
     fullScans: k.counter(5),
+  };
+}
+
+/**
+ * Buffers for Sinkhorn scalings in the kernel's memory: the absorbed kernel
+ * K̃ (n × m), scalings u (n), v (m) and the products K̃v (n), K̃ᵀu (m), with
+ * SIMD products. Valid until the next kernel call of another kind (the
+ * memory is shared with the assignment solver).
+ */
+export interface SinkhornBuffers {
+  kernel: Float64Array;
+  u: Float64Array;
+  v: Float64Array;
+  kv: Float64Array;
+  ktu: Float64Array;
+  /** kv ← K̃ v. */
+  rowProducts(): void;
+  /** ktu ← K̃ᵀ u. */
+  columnProducts(): void;
+}
+
+/** Allocates {@linkcode SinkhornBuffers} for an n × m problem. */
+export function sinkhornBuffers(n: number, m: number): SinkhornBuffers {
+  const k = getKernel();
+  const kt = align(k.heapBase());
+  const u = align(kt + n * m * 8);
+  const v = align(u + n * 8);
+  const kv = align(v + m * 8);
+  const ktu = align(kv + n * 8);
+  const end = align(ktu + m * 8);
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+  const buf = k.memory.buffer;
+  return {
+    kernel: new Float64Array(buf, kt, n * m),
+    u: new Float64Array(buf, u, n),
+    v: new Float64Array(buf, v, m),
+    kv: new Float64Array(buf, kv, n),
+    ktu: new Float64Array(buf, ktu, m),
+    rowProducts: () => k.matVec(kt, v, n, m, kv),
+    columnProducts: () => k.matTVec(kt, u, n, m, ktu),
   };
 }

@@ -17,12 +17,15 @@
  * is recomputed, so no exponent ever overflows or underflows where it
  * matters. ε is annealed from the scale of C down to the requested value
  * (ε-scaling, each stage warm-started from the last), which cuts the number
- * of iterations at small ε by orders of magnitude. The fixed point is the
- * same as plain Sinkhorn's.
+ * of iterations at small ε by orders of magnitude, and the scalings are
+ * over-relaxed with an adaptively chosen factor. The fixed point is the same
+ * as plain Sinkhorn's. The two matrix–vector products of each iteration run
+ * in the WebAssembly kernel (SIMD).
  *
  * @module
  */
 import type { Rng } from "../random/mod.ts";
+import { sinkhornBuffers } from "./_assignment_wasm.ts";
 
 /** Options of {@linkcode sinkhornPlan}. */
 export interface SinkhornOptions {
@@ -36,7 +39,7 @@ export interface SinkhornOptions {
   a?: Float64Array;
   /** Target marginal (m positive weights summing to 1); uniform 1/m by default. */
   b?: Float64Array;
-  /** Most scaling iterations over all stages; default 10000 (check `converged`: at very small reg the last digits of the marginals can take many more). */
+  /** Most scaling iterations over all stages; default 1000 (as POT). Check `converged`: at small reg relative to the costs, the last digits of the marginals can take many more. */
   maxIter?: number;
   /** Stop when `Σ_i |Σ_j π_ij − a_i| < tol` (columns are exact after each step); default 1e-9. */
   tol?: number;
@@ -101,7 +104,7 @@ export function sinkhornPlan(cost: Float64Array, options: SinkhornOptions): Sink
   }
   const a = checkMarginal("a", options.a, n);
   const b = checkMarginal("b", options.b, m);
-  const maxIter = options.maxIter ?? 10000;
+  const maxIter = options.maxIter ?? 1000;
   const tol = options.tol ?? 1e-9;
   let lo = Infinity;
   let hi = -Infinity;
@@ -116,11 +119,10 @@ export function sinkhornPlan(cost: Float64Array, options: SinkhornOptions): Sink
 
   const f = new Float64Array(n);
   const g = new Float64Array(m);
-  const u = new Float64Array(n);
-  const v = new Float64Array(m);
-  const kt = new Float64Array(n * m);
-  const kv = new Float64Array(n);
-  const ktu = new Float64Array(m);
+  // K̃, u, v and the products live in the WebAssembly kernel's memory (SIMD products)
+  const buffers = sinkhornBuffers(n, m);
+  const { u, v, kv, ktu } = buffers;
+  const kt = buffers.kernel;
 
   // Potentials start at the c-transforms of zero, so every row and column has an entry exp(0) = 1.
   for (let j = 0; j < m; j++) {
@@ -178,14 +180,9 @@ export function sinkhornPlan(cost: Float64Array, options: SinkhornOptions): Sink
     let inWindow = 0; // 0: measuring (plain), 1..10: over-relaxed windows
     for (;;) {
       // kv = K̃ v; err = row-marginal error of the current plan (columns exact after a plain v step)
+      buffers.rowProducts();
       err = 0;
-      for (let i = 0; i < n; i++) {
-        let s2 = 0;
-        const row = i * m;
-        for (let j = 0; j < m; j++) s2 += kt[row + j]! * v[j]!;
-        kv[i] = s2;
-        err += Math.abs(u[i]! * s2 - a[i]!);
-      }
+      for (let i = 0; i < n; i++) err += Math.abs(u[i]! * kv[i]! - a[i]!);
       if (iterations > 0 && lastPlain && (err < stageTol || iterations >= maxIter)) break;
       if (!(windowErr > 0)) {
         windowErr = err;
@@ -214,12 +211,7 @@ export function sinkhornPlan(cost: Float64Array, options: SinkhornOptions): Sink
         u[i] = y;
         if (!(y < ABSORB && y > 1 / ABSORB)) big = true;
       }
-      ktu.fill(0);
-      for (let i = 0; i < n; i++) {
-        const ui = u[i]!;
-        const row = i * m;
-        for (let j = 0; j < m; j++) ktu[j] = ktu[j]! + kt[row + j]! * ui;
-      }
+      buffers.columnProducts();
       for (let j = 0; j < m; j++) {
         const x = b[j]! / ktu[j]!;
         const y = step === 1 ? x : Math.pow(v[j]!, 1 - step) * Math.pow(x, step);

@@ -948,3 +948,43 @@ export function sqeuclidean(x0: usize, x1: usize, n: i32, m: i32, dim: i32, out:
     }
   }
 }
+
+// ---------------------------------------------------------------- Sinkhorn products
+
+/** out_i = Σ_j K[i, j] x_j for the n×m row-major K (f64, SIMD, pairwise lanes). */
+export function matVec(K: usize, x: usize, n: i32, m: i32, out: usize): void {
+  for (let i = 0; i < n; i++) {
+    const row = K + ((<usize>i * <usize>m) << 3);
+    let a = f64x2.splat(0);
+    let b = f64x2.splat(0);
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const o = <usize>j << 3;
+      a = f64x2.add(a, f64x2.mul(v128.load(row + o), v128.load(x + o)));
+      b = f64x2.add(b, f64x2.mul(v128.load(row + o, 16), v128.load(x + o, 16)));
+    }
+    a = f64x2.add(a, b);
+    let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+    for (; j < m; j++) s += load<f64>(row + (<usize>j << 3)) * load<f64>(x + (<usize>j << 3));
+    store<f64>(out + (<usize>i << 3), s);
+  }
+}
+
+/** out_j = Σ_i K[i, j] y_i for the n×m row-major K (f64, SIMD). */
+export function matTVec(K: usize, y: usize, n: i32, m: i32, out: usize): void {
+  for (let j = 0; j < m; j++) store<f64>(out + (<usize>j << 3), 0);
+  for (let i = 0; i < n; i++) {
+    const row = K + ((<usize>i * <usize>m) << 3);
+    const yi = load<f64>(y + (<usize>i << 3));
+    const ys = f64x2.splat(yi);
+    let j = 0;
+    for (; j + 1 < m; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(out + o, f64x2.add(v128.load(out + o), f64x2.mul(v128.load(row + o), ys)));
+    }
+    for (; j < m; j++) {
+      const o = <usize>j << 3;
+      store<f64>(out + o, load<f64>(out + o) + load<f64>(row + o) * yi);
+    }
+  }
+}
