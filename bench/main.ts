@@ -9,8 +9,8 @@
  *
  *     deno task bench                       # everything, 5 interleaved rounds, writes latest.*
  *     deno task bench --quick               # smoke run: 1 round, short timings, writes nothing
- *     deno task bench --only train_step     # some modules (by `name` or file stem); their rows
- *                                           # replace theirs in latest.json, others are kept
+ *     deno task bench --only train_step     # some modules (by `name` or file stem); every table they
+ *                                           # produce replaces its old rows in latest.json, others are kept
  *     deno task bench --rounds 3 --no-reference --no-write
  *
  * @module
@@ -159,7 +159,8 @@ async function main(): Promise<void> {
   };
   if (only) {
     const prev = readPrevious();
-    if (prev) results.rows = [...prev.rows.filter((r) => !ran.has(r.bench)), ...rows];
+    const replaced = new Set([...ran, ...rows.map((r) => r.bench)]);
+    if (prev) results.rows = [...prev.rows.filter((r) => !replaced.has(r.bench)), ...rows];
   }
   const md = renderMarkdown(results);
   console.log(md);
