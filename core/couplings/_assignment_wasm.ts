@@ -14,7 +14,7 @@ interface AssignmentExports {
   workspaceBytes(n: number): number;
   solve(cost: number, n: number, assign: number, u: number, v: number, work: number): number;
   sqeuclidean(x0: number, x1: number, n: number, m: number, dim: number, out: number, scratch: number): void;
-  setParams(theta: number, finalDiv: number, initDiv: number, zcap: number, listLength: number): void;
+  setParams(theta: number, finalPerN: number, initDiv: number, zcap: number, listLength: number): void;
   counter(k: number): number;
   matVec(K: number, x: number, n: number, m: number, out: number): void;
   matTVec(K: number, y: number, n: number, m: number, out: number): void;
@@ -137,7 +137,7 @@ export function kernelSolvePoints(
 /** Tuning knobs of the kernel (for the benchmark); see the kernel source for their meaning. */
 export interface KernelParams {
   theta: number;
-  finalDiv: number;
+  finalPerN: number;
   initDiv: number;
   zcap: number;
   listLength: number;
@@ -146,7 +146,7 @@ export interface KernelParams {
 /** Default tuning of the kernel. */
 export const DEFAULT_KERNEL_PARAMS: Readonly<KernelParams> = {
   theta: 5,
-  finalDiv: 1e4,
+  finalPerN: 12,
   initDiv: 4,
   zcap: 4,
   listLength: 16,
@@ -154,7 +154,7 @@ export const DEFAULT_KERNEL_PARAMS: Readonly<KernelParams> = {
 
 /** Sets the kernel's tuning knobs (process-wide). */
 export function setKernelParams(p: KernelParams): void {
-  getKernel().setParams(p.theta, p.finalDiv, p.initDiv, p.zcap, p.listLength);
+  getKernel().setParams(p.theta, p.finalPerN, p.initDiv, p.zcap, p.listLength);
 }
 
 /** Work counters of the last solve (see the kernel's `counter`). */

@@ -28,7 +28,7 @@
 
 // Tuning parameters (setParams); defaults chosen with bench/ot_bench.ts.
 let THETA: f32 = 5.0; // ε ← ε / THETA between phases
-let FINAL_DIV: f32 = 1e4; // the last auction phase has ε = C / FINAL_DIV
+let FINAL_PER_N: f32 = 12; // the last auction phase has ε = C / max(1000, FINAL_PER_N · n)
 let INIT_DIV: f32 = 4.0; // the first has ε = C / INIT_DIV
 let ZCAP: i32 = 4; // bids of the ε = 0 phase, in units of n
 let KP: i32 = 16; // candidate list length of the exact phase
@@ -120,9 +120,9 @@ export function heapBase(): usize {
 }
 
 /** Sets the tuning parameters (defaults above). */
-export function setParams(theta: f32, finalDiv: f32, initDiv: f32, zcap: i32, listLength: i32): void {
+export function setParams(theta: f32, finalPerN: f32, initDiv: f32, zcap: i32, listLength: i32): void {
   THETA = theta;
-  FINAL_DIV = finalDiv;
+  FINAL_PER_N = finalPerN;
   INIT_DIV = initDiv;
   ZCAP = zcap;
   KP = listLength;
@@ -278,9 +278,11 @@ function bestF32(i: i32): i32 {
 /** The ε-scaled auction on the f32 copy; leaves prices in PF and an assignment in COLOF/ROWOF. */
 function auctionF32(range: f32): void {
   const n = N;
-  // phases from ε = C / INIT_DIV to C / FINAL_DIV, a constant ratio ≤ THETA apart
-  const phases = 1 + <i32>Mathf.ceil(Mathf.log(FINAL_DIV / INIT_DIV) / Mathf.log(THETA) - 1e-4);
-  const ratio: f32 = phases > 1 ? Mathf.pow(FINAL_DIV / INIT_DIV, 1.0 / <f32>(phases - 1)) : 1;
+  // phases from ε = C / INIT_DIV to C / finalDiv, a constant ratio ≤ THETA apart; the last ε
+  // follows the typical gap between a row's best values, which shrinks like 1 / n
+  const finalDiv = max<f32>(1000, FINAL_PER_N * <f32>n);
+  const phases = 1 + <i32>Mathf.ceil(Mathf.log(finalDiv / INIT_DIV) / Mathf.log(THETA) - 1e-4);
+  const ratio: f32 = phases > 1 ? Mathf.pow(finalDiv / INIT_DIV, 1.0 / <f32>(phases - 1)) : 1;
   let eps: f32 = range / INIT_DIV;
   for (let phase = 0; phase < phases; phase++) {
     if (phase > 0) eps = eps / ratio;
