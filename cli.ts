@@ -30,12 +30,14 @@ import {
   listRunRecords,
   Progress,
   readRunRecord,
+  reportRun,
+  reportSweep,
   runExperiment,
   showRun,
   Store,
+  writeRunReport,
+  writeSweepReport,
 } from "./core/scheduler/mod.ts";
-
-import { reportRun, reportSweep, writeRunReport, writeSweepReport } from "./reports/run_report.ts";
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 

@@ -23,6 +23,8 @@
  */
 export * from "./core/graph/mod.ts";
 export {
+  buildRunReport,
+  buildSweepReport,
   compareRuns,
   type CompletedRun,
   type CompletedSweep,
@@ -31,6 +33,8 @@ export {
   type NodeRecord,
   Progress,
   readRunRecord,
+  reportRun,
+  reportSweep,
   runExperiment,
   type RunOptions,
   type RunOutcome,
@@ -38,6 +42,8 @@ export {
   showRun,
   Store,
   type SweepIndex,
+  writeRunReport,
+  writeSweepReport,
 } from "./core/scheduler/mod.ts";
 export { type BackendInfo, type BackendName, initBackend } from "./core/backend/mod.ts";
 export * as data from "./core/data/mod.ts";
@@ -52,4 +58,3 @@ export * as likelihood from "./core/likelihood/mod.ts";
 export * as metrics from "./core/metrics/mod.ts";
 export * as oracle from "./core/oracle/mod.ts";
 export * as reports from "./reports/mod.ts";
-export { buildRunReport, buildSweepReport, writeRunReport, writeSweepReport } from "./reports/run_report.ts";

@@ -39,3 +39,15 @@ export {
 } from "./run.ts";
 export { type EntryMeta, type ReadResult, Store, type StoreHooks, uniqueSuffix, writeFileAtomic } from "./store.ts";
 export { compareRuns, showRun } from "./summary.ts";
+export {
+  buildRunReport,
+  buildSweepReport,
+  computeFieldGrids,
+  graphOfRecord,
+  readerOf,
+  reportRun,
+  reportSweep,
+  writeRunReport,
+  writeSweepReport,
+} from "./report.ts";
+export { fillSummary } from "./_summary.ts";

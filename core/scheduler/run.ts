@@ -17,8 +17,8 @@ import {
   createRunFolder,
   gitInfo,
   hostInfo,
+  listRunRecords,
   type NodeRecord,
-  readRunRecord,
   RUN_SCHEMA,
   type RunRecord,
   type Versions,
@@ -197,7 +197,10 @@ class WorkerPool {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
       this.#workers.push(w);
-      this.#idle.push(w);
+      // a worker joins the idle list once it says it listens
+      w.onmessage = (e: MessageEvent) => {
+        if (e.data?.type === "ready") this.#release(w);
+      };
     }
   }
 
@@ -250,6 +253,30 @@ class WorkerPool {
   }
 }
 
+/** The id of a sweep: its name and a hash of every member's graph hash (so the same sweep has the same id). */
+export function sweepIdOf(members: readonly PlannedMember[]): string {
+  return `${members[0]!.graph.name}-sweep-${hashValue(members.map((m) => m.hash)).slice(0, 12)}`;
+}
+
+/**
+ * Members of sweep `sweepId` that some earlier process completed: the newest
+ * `ok` run record under `runsDir` with that sweep id, index and graph hash.
+ */
+export async function findCompletedMembers(
+  runsDir: string,
+  sweepId: string,
+  members: readonly PlannedMember[],
+): Promise<Map<number, { dir: string; record: RunRecord }>> {
+  const want = new Map(members.map((m) => [m.index, m.hash]));
+  const found = new Map<number, { dir: string; record: RunRecord }>();
+  for (const { dir, record } of await listRunRecords(runsDir)) {
+    const sw = record.sweep;
+    if (!sw || sw.id !== sweepId || record.status !== "ok" || want.get(sw.index) !== record.graph.hash) continue;
+    if (!found.has(sw.index)) found.set(sw.index, { dir, record }); // newest first
+  }
+  return found;
+}
+
 /**
  * Plans and runs an experiment (or each member of its sweep). Validation
  * errors throw `GraphValidationError` before anything is written.
@@ -275,6 +302,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     requireNodes: [...recompute],
   });
   const size = members.length;
+  const sweepId = size > 1 ? sweepIdOf(members) : undefined;
   if (options.member !== undefined) {
     if (!Number.isInteger(options.member) || options.member < 0 || options.member >= size) {
       throw new Error(
@@ -306,13 +334,10 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     return { runs: [], plan: formatPlan(members, plans, kinds), status: "ok" };
   }
 
-  // sweep index: reuse members completed by an earlier run of the same sweep
+  // sweep index: reuse members an earlier invocation of the same sweep completed
   const isSweep = size > 1 && options.member === undefined;
-  const sweepPaths = isSweep ? Object.keys(members[0]!.values) : [];
-  const sweepId = isSweep
-    ? `${members[0]!.graph.name}-sweep-${hashValue(members.map((m) => m.hash)).slice(0, 12)}`
-    : undefined;
-  const sweepDir = sweepId ? join(options.runsDir, sweepId) : undefined;
+  const sweepPaths = size > 1 ? Object.keys(members[0]!.values) : [];
+  const sweepDir = sweepId && isSweep ? join(options.runsDir, sweepId) : undefined;
   let previous: SweepIndex | undefined;
   if (sweepDir) {
     try {
@@ -320,19 +345,19 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     } catch { /* a new sweep */ }
   }
   const reused = new Map<number, CompletedRun>();
-  if (previous) {
+  if (sweepId && !recompute.size && !options.noCache) {
+    const done = await findCompletedMembers(options.runsDir, sweepId, members);
     for (const [k, m] of members.entries()) {
-      const prev = previous.members.find((p) => p.index === m.index && p.hash === m.hash && p.status === "ok" && p.run);
-      if (!prev) continue;
-      try {
-        const dir = join(options.runsDir, prev.run!);
-        const record = await readRunRecord(dir);
-        if (record.status === "ok" && record.graph.hash === m.hash && !recompute.size && !options.noCache) {
-          reused.set(k, { dir, record, runtime: runtimes[k]!, store });
-        }
-      } catch { /* rerun it */ }
+      const found = done.get(m.index);
+      if (found) reused.set(k, { ...found, runtime: runtimes[k]!, store });
     }
-    if (reused.size) progress.log(`sweep ${sweepId}: ${reused.size} of ${size} members already complete`);
+    if (reused.size) {
+      progress.log(
+        `sweep ${sweepId}: ${reused.size} of ${members.length} member${
+          members.length === 1 ? "" : "s"
+        } already complete`,
+      );
+    }
   }
 
   const git = await gitInfo(options.root);
@@ -384,7 +409,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
         backend: backendName,
         executor: options.member !== undefined ? "member" : "local",
       },
-      ...(size > 1 ? { sweep: { id: sweepId ?? "", index: m.index, size, values: m.values } } : {}),
+      ...(sweepId ? { sweep: { id: sweepId, index: m.index, size, values: m.values } } : {}),
     };
     records.push(record);
     await writeRunRecord(folder.dir, record);
@@ -602,6 +627,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
 
   let sweep: RunOutcome["sweep"];
   if (sweepDir && sweepId) {
+    const runsByIndex = new Map(members.map((m, k) => [m.index, runs[k]!]));
     await Deno.mkdir(sweepDir, { recursive: true });
     const index: SweepIndex = {
       schema: RUN_SCHEMA,
@@ -616,13 +642,13 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
         : runs.every((r) => r.record.status === "ok")
         ? "ok"
         : "failed",
-      members: members.map((m, k) => ({
+      members: members.map((m) => ({
         index: m.index,
         values: m.values,
         hash: m.hash,
-        run: runs[k]!.record.id,
-        status: runs[k]!.record.status,
-        metrics: runs[k]!.record.metrics,
+        run: runsByIndex.get(m.index)!.record.id,
+        status: runsByIndex.get(m.index)!.record.status,
+        metrics: runsByIndex.get(m.index)!.record.metrics,
       })),
     };
     if (options.onSweepComplete && index.status !== "interrupted") {

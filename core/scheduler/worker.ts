@@ -2,8 +2,9 @@
  * A worker thread that computes one stored node at a time for `--jobs N`.
  *
  * Messages in: `{ type: "compute", task }` and `{ type: "abort" }`; out:
- * `{ type: "log", line }`, `{ type: "done", seconds, committed, mismatch? }`,
- * `{ type: "error", message, interrupted }`.
+ * `{ type: "ready" }` once it listens (messages sent before that can be lost
+ * while its modules load), `{ type: "log", line }`,
+ * `{ type: "done", seconds, committed, mismatch? }`, `{ type: "error", message, interrupted, partial? }`.
  *
  * @module
  */
@@ -58,3 +59,5 @@ self.onmessage = async (event: MessageEvent) => {
     });
   }
 };
+
+self.postMessage({ type: "ready" });

@@ -78,12 +78,12 @@ Deno.test("runExperiment() gives the same artifacts for --jobs 1 and --jobs 3", 
 Deno.test("runExperiment() resumes a sweep: a second call only completes what is missing", async () => {
   const dir = await Deno.makeTempDir();
   const first = await run(dir, 1);
-  // lose one member's result: its run and its fit entry
-  const victim = first.runs[3]!.record;
-  await Deno.remove(join(new Store(dir).entryDir(victim.nodes.fit!.key)), { recursive: true });
-  const index = JSON.parse(await Deno.readTextFile(join(first.sweep!.dir, "sweep.json")));
-  index.members[3].status = "failed";
-  await Deno.writeTextFile(join(first.sweep!.dir, "sweep.json"), JSON.stringify(index));
+  // lose one member's result: its run did not finish and its fit entry is gone
+  const victim = first.runs[3]!;
+  await Deno.remove(join(new Store(dir).entryDir(victim.record.nodes.fit!.key)), { recursive: true });
+  const rec = JSON.parse(await Deno.readTextFile(join(victim.dir, "run.json")));
+  rec.status = "interrupted";
+  await Deno.writeTextFile(join(victim.dir, "run.json"), JSON.stringify(rec));
   const second = await run(dir, 1);
   assert.equal(second.status, "ok");
   const fresh = second.runs.filter((r) => !first.runs.some((f) => f.record.id === r.record.id));

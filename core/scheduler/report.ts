@@ -6,42 +6,40 @@
  * @module
  */
 import { join, relative } from "node:path";
-import type { Points } from "../core/data/mod.ts";
-import type {
-  ModelValue,
-  ResolvedGraph,
-  SampleSet,
-  TrainingHistory as HistoryValue,
-  Trajectories as TrajectoriesValue,
-} from "../core/graph/mod.ts";
-import { KINDS } from "../core/graph/mod.ts";
-import { fieldOfModel, modelFromState } from "../core/models/mod.ts";
-import { asPrediction, type ProbabilityPath } from "../core/paths/mod.ts";
+import type { Points } from "../data/mod.ts";
 import {
-  type CompletedRun,
-  type CompletedSweep,
-  fileAccess,
-  GraphRuntime,
-  Progress,
-  readRunRecord,
-  type RunRecord,
-  Store,
-  type SweepIndex,
-} from "../core/scheduler/mod.ts";
+  decodeArtifact,
+  encodeArtifact,
+  KINDS,
+  type ModelValue,
+  type ResolvedGraph,
+  type SampleSet,
+  type TrainingHistory as HistoryValue,
+  type Trajectories as TrajectoriesValue,
+} from "../graph/mod.ts";
+import { fieldOfModel, modelFromState } from "../models/mod.ts";
+import { asPrediction, type ProbabilityPath } from "../paths/mod.ts";
+import {
+  exportCharts,
+  type FieldSection,
+  type MetricValue,
+  type NfeRow,
+  renderRunReport,
+  renderSweepReport,
+  type ReportSection,
+  type RunHeader,
+  type RunReport,
+  type SamplesSection,
+  type SweepReport,
+  type TrainingHistory,
+} from "../../reports/mod.ts";
 import { fillSummary } from "./_summary.ts";
-import { renderRunReport, renderSweepReport } from "./page.ts";
-import { exportCharts } from "./svg.ts";
-import type {
-  FieldSection,
-  MetricValue,
-  NfeRow,
-  ReportSection,
-  RunHeader,
-  RunReport,
-  SamplesSection,
-  SweepReport,
-  TrainingHistory,
-} from "./types.ts";
+import { GraphRuntime } from "./execute.ts";
+import { fileAccess } from "./files.ts";
+import { Progress } from "./progress.ts";
+import { readRunRecord, type RunRecord } from "./record.ts";
+import type { CompletedRun, CompletedSweep, SweepIndex } from "./run.ts";
+import { Store, writeFileAtomic } from "./store.ts";
 
 const SAMPLE_KINDS = (kind: string) => kind.startsWith("sample.");
 
@@ -158,8 +156,70 @@ function bounds(sets: Points[]): [number, number, number, number] {
   return [x0 - px, x1 + px, y0 - py, y1 + py];
 }
 
-/** Builds the report input of a run from its record and artifacts. */
-export async function buildRunReport(r: RunRecord, rt: GraphRuntime): Promise<RunReport> {
+/**
+ * Evaluates every trained 2-D model's velocity on a grid at the report's
+ * `field_times` and stores the result in the run folder
+ * (`fields/<node>.bin`, referenced from `nodes.<node>.artifacts.field`), so
+ * the report, now and later, only reads it. The grid spans the run's sample
+ * and reference points.
+ */
+export async function computeFieldGrids(r: RunRecord, rt: GraphRuntime, runDir: string): Promise<void> {
+  const params = reportParams(r);
+  if (params.sections && !params.sections.includes("field")) return;
+  const order = r.graph.order;
+  const node = (id: string) => r.graph.nodes[id]!;
+  const sets: Points[] = [];
+  for (const id of order) {
+    if (!usable(r, id)) continue;
+    const k = node(id).kind;
+    if (SAMPLE_KINDS(k)) {
+      const p = ((await rt.outputs(id)).samples as SampleSet).points;
+      if (p) sets.push(p);
+    } else if (k.startsWith("metric.") && node(id).inputs.reference && usable(r, node(id).inputs.reference!.node)) {
+      const ref = node(id).inputs.reference!;
+      const p = ((await rt.outputs(ref.node))[ref.output] as SampleSet).points;
+      if (p) sets.push(p);
+    }
+  }
+  for (const id of order) {
+    if (node(id).kind !== "train" || !usable(r, id)) continue;
+    const m = (await rt.outputs(id)).model as ModelValue;
+    const pathRef = node(id).inputs.path;
+    if (m.type !== "trained" || m.state.config.dim !== 2 || !pathRef) continue;
+    const path = (await rt.outputs(pathRef.node))[pathRef.output] as ProbabilityPath;
+    if (m.prediction !== "velocity" && !path.scheduler) continue;
+    const model = modelFromState(m.state, { engine: m.engine });
+    try {
+      let field = fieldOfModel(model, m.prediction, { ema: m.ema });
+      if (m.prediction !== "velocity") field = asPrediction(field, path.scheduler!, "velocity");
+      const [x0, x1, y0, y1] = bounds(sets);
+      const g = params.field_grid;
+      const positions = new Float64Array(2 * g * g);
+      for (let j = 0; j < g; j++) {
+        for (let i = 0; i < g; i++) {
+          positions[2 * (j * g + i)] = x0 + ((x1 - x0) * i) / (g - 1);
+          positions[2 * (j * g + i) + 1] = y0 + ((y1 - y0) * j) / (g - 1);
+        }
+      }
+      const vectors = new Float64Array(2 * g * g * params.field_times.length);
+      params.field_times.forEach((t, k) =>
+        field.evaluate(positions, g * g, t, vectors.subarray(2 * g * g * k, 2 * g * g * (k + 1)))
+      );
+      const file = `fields/${id}.bin`;
+      await Deno.mkdir(join(runDir, "fields"), { recursive: true });
+      await writeFileAtomic(
+        join(runDir, file),
+        encodeArtifact({ header: { grid: g, times: params.field_times }, arrays: { positions, vectors } }),
+      );
+      r.nodes[id]!.artifacts = { ...r.nodes[id]!.artifacts, field: file };
+    } finally {
+      model.dispose();
+    }
+  }
+}
+
+/** Builds the report input of a run from its record and artifacts (and, for the field grids, its folder). */
+export async function buildRunReport(r: RunRecord, rt: GraphRuntime, runDir?: string): Promise<RunReport> {
   const params = reportParams(r);
   const want = (s: string) => !params.sections || params.sections.includes(s);
   const sections: ReportSection[] = [];
@@ -231,48 +291,23 @@ export async function buildRunReport(r: RunRecord, rt: GraphRuntime): Promise<Ru
     }
   }
 
-  // the learned velocity field on a grid (2-D models)
-  if (want("field")) {
+  // the learned velocity field on a grid (2-D models), computed during the run (computeFieldGrids)
+  if (want("field") && runDir) {
     for (const id of order) {
-      if (node(id).kind !== "train" || !usable(r, id)) continue;
-      const m = (await rt.outputs(id)).model as ModelValue;
-      if (m.type !== "trained" || m.state.config.dim !== 2) continue;
-      const pathRef = node(id).inputs.path;
-      if (!pathRef) continue;
-      const path = (await rt.outputs(pathRef.node))[pathRef.output] as ProbabilityPath;
-      const model = modelFromState(m.state, { engine: m.engine });
-      try {
-        let field = fieldOfModel(model, m.prediction, { ema: m.ema });
-        if (m.prediction !== "velocity") {
-          if (!path.scheduler) continue;
-          field = asPrediction(field, path.scheduler, "velocity");
-        }
-        const [x0, x1, y0, y1] = bounds(samplePoints);
-        const g = params.field_grid;
-        const pos = new Float64Array(2 * g * g);
-        for (let j = 0; j < g; j++) {
-          for (let i = 0; i < g; i++) {
-            pos[2 * (j * g + i)] = x0 + ((x1 - x0) * i) / (g - 1);
-            pos[2 * (j * g + i) + 1] = y0 + ((y1 - y0) * j) / (g - 1);
-          }
-        }
-        const frames = params.field_times.map((t) => {
-          const v = new Float64Array(2 * g * g);
-          field.evaluate(pos, g * g, t, v);
-          return { t, vectors: v };
-        });
-        const section: FieldSection = {
-          kind: "field",
-          id: `field-${id}`,
-          title: `Velocity field: ${id}`,
-          description: "The learned velocity u_t(x) on a grid, one panel per t (t = 0 source, t = 1 data).",
-          positions: { n: g * g, dim: 2, data: pos },
-          frames,
-        };
-        sections.push(section);
-      } finally {
-        model.dispose();
-      }
+      const file = r.nodes[id]?.artifacts?.field;
+      if (!file) continue;
+      const a = decodeArtifact(await Deno.readFile(join(runDir, file)));
+      const g = a.header.grid as number, times = a.header.times as number[];
+      const vectors = a.arrays.vectors as Float64Array;
+      const section: FieldSection = {
+        kind: "field",
+        id: `field-${id}`,
+        title: `Velocity field: ${id}`,
+        description: "The learned velocity u_t(x) on a grid, one panel per t (t = 0 source, t = 1 data).",
+        positions: { n: g * g, dim: 2, data: a.arrays.positions as Float64Array },
+        frames: times.map((t, k) => ({ t, vectors: vectors.subarray(2 * g * g * k, 2 * g * g * (k + 1)) })),
+      };
+      sections.push(section);
     }
   }
 
@@ -325,7 +360,8 @@ export async function buildRunReport(r: RunRecord, rt: GraphRuntime): Promise<Ru
 
 /** Writes `report.html` for a finished run; returns its name (the scheduler's hook). */
 export async function writeRunReport(run: CompletedRun): Promise<string> {
-  const report = await buildRunReport(run.record, run.runtime);
+  await computeFieldGrids(run.record, run.runtime, run.dir);
+  const report = await buildRunReport(run.record, run.runtime, run.dir);
   await Deno.writeTextFile(join(run.dir, "report.html"), renderRunReport(report));
   return "report.html";
 }
@@ -404,7 +440,7 @@ export async function writeSweepReport(sweep: CompletedSweep): Promise<string> {
 /** `report RUN [--format]`: rebuilds a run's page or exports its charts from the record alone. */
 export async function reportRun(runsDir: string, runDir: string, format: "html" | "svg" | "png"): Promise<string[]> {
   const rec = await readRunRecord(runDir);
-  const report = await buildRunReport(rec, readerOf(rec, runsDir));
+  const report = await buildRunReport(rec, readerOf(rec, runsDir), runDir);
   if (format === "html") {
     const file = join(runDir, "report.html");
     await Deno.writeTextFile(file, renderRunReport(report));
