@@ -15,7 +15,8 @@ export type Activation = "elu" | "relu" | "selu" | "silu" | "tanh";
 
 /**
  * How t enters the network: `concat` appends t as one input feature
- * (torchcfm); `fourier` appends `[t, sin(2^j π t), cos(2^j π t)]` for j < frequencies.
+ * (torchcfm); `fourier` appends `[t, sin(2^j π t), cos(2^j π t)]` for j < frequencies,
+ * in the order `t, sin(2^0 π t) … sin(2^(F−1) π t), cos(2^0 π t) … cos(2^(F−1) π t)`.
  */
 export type TimeEmbedding = { kind: "concat" } | { kind: "fourier"; frequencies: number };
 
