@@ -27,11 +27,11 @@
 // cost matrix, asks `workspaceBytes(n)`, grows memory, then calls `solve`.
 
 // Tuning parameters (setParams); defaults chosen with bench/ot_bench.ts.
-let THETA: f32 = 5.0; // ε ← ε / THETA between phases
-let FINAL_PER_N: f32 = 12; // the last auction phase has ε = C / max(1000, FINAL_PER_N · n)
+let THETA: f32 = 5.0; // largest ratio of successive ε
+let FINAL_A: f32 = 220; // the last auction phase has ε = C / max(1000, FINAL_A · n^0.6)
 let INIT_DIV: f32 = 4.0; // the first has ε = C / INIT_DIV
-let ZCAP: i32 = 4; // bids of the ε = 0 phase, in units of n
-let KP: i32 = 16; // candidate list length of the exact phase
+let ZCAP: i32 = 3; // bids of the ε = 0 phase, in units of n
+let KA: f32 = 1.5; // target candidate list length of the exact phase: round(KA · n^(1/3)), within 6 … 24
 
 // Counters of the last solve (counter(q)).
 let cBids: i32 = 0;
@@ -44,9 +44,13 @@ let cFull: i32 = 0;
 // Problem and workspace of the current solve.
 let N: i32 = 0;
 let N4: i32 = 0; // row stride of the f32 copy: n rounded up to a multiple of 8
-let K: i32 = 0; // target list length: min(KP, n − 1)
+let K: i32 = 0; // target list length in use (at most n − 1)
 let KMAX: i32 = 0; // longest list kept: min(2 K, n − 1)
-let C: usize = 0; // cost [n, n] f64
+let C: usize = 0; // cost [n, n] f64 (matrix mode)
+let MODE: i32 = 0; // 0: cost matrix C; 1: squared distances of points in the plane, computed on the fly
+let XA: usize = 0; // points mode: sources [n, 2] f64
+let XBX: usize = 0; // points mode: target x coordinates [n] f64
+let XBY: usize = 0; // points mode: target y coordinates [n] f64
 let F: usize = 0; // row-reduced f32 cost [n, n4], padded with +∞
 let PF: usize = 0; // f32 prices [n4]
 let P: usize = 0; // f64 prices [n]
@@ -99,9 +103,34 @@ let fB2: f32 = 0;
 @inline function rowPtr(i: i32): usize {
   return C + ((<usize>i * <usize>N) << 3);
 }
+/** c_ij: the matrix entry, or (a_x − b_x)² + (a_y − b_y)² from the points (same operations as `sqeuclidean`). */
 // @ts-ignore: decorator
-@inline function value(row: usize, j: i32): f64 {
-  return load<f64>(row + (<usize>j << 3)) + ldf(P, j);
+@inline function cost(i: i32, j: i32): f64 {
+  if (MODE == 0) return load<f64>(rowPtr(i) + (<usize>j << 3));
+  const dx = load<f64>(XA + (<usize>(2 * i) << 3)) - ldf(XBX, j);
+  const dy = load<f64>(XA + (<usize>(2 * i + 1) << 3)) - ldf(XBY, j);
+  return dx * dx + dy * dy;
+}
+/** c_ij + p_j. */
+// @ts-ignore: decorator
+@inline function val(i: i32, j: i32): f64 {
+  return cost(i, j) + ldf(P, j);
+}
+/** (c_ij, c_i,j+1) as f64x2, for row i given by its pointer (matrix mode) or its point splatted (ax, ay). */
+// @ts-ignore: decorator
+@inline function costs2(row: usize, ax: v128, ay: v128, j: i32): v128 {
+  if (MODE == 0) return v128.load(row + (<usize>j << 3));
+  const dx = f64x2.sub(ax, v128.load(XBX + (<usize>j << 3)));
+  const dy = f64x2.sub(ay, v128.load(XBY + (<usize>j << 3)));
+  return f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy));
+}
+// @ts-ignore: decorator
+@inline function rowAx(i: i32): v128 {
+  return MODE == 0 ? f64x2.splat(0) : f64x2.splat(load<f64>(XA + (<usize>(2 * i) << 3)));
+}
+// @ts-ignore: decorator
+@inline function rowAy(i: i32): v128 {
+  return MODE == 0 ? f64x2.splat(0) : f64x2.splat(load<f64>(XA + (<usize>(2 * i + 1) << 3)));
 }
 // @ts-ignore: decorator
 @inline function align16(x: usize): usize {
@@ -120,12 +149,12 @@ export function heapBase(): usize {
 }
 
 /** Sets the tuning parameters (defaults above). */
-export function setParams(theta: f32, finalPerN: f32, initDiv: f32, zcap: i32, listLength: i32): void {
+export function setParams(theta: f32, finalA: f32, initDiv: f32, zcap: i32, listLength: f32): void {
   THETA = theta;
-  FINAL_PER_N = finalPerN;
+  FINAL_A = finalA;
   INIT_DIV = initDiv;
   ZCAP = zcap;
-  KP = listLength;
+  KA = listLength;
 }
 
 /**
@@ -149,7 +178,7 @@ export function counter(q: i32): i32 {
 
 // @ts-ignore: decorator
 @inline function listLength(n: i32): i32 {
-  return min(KP, n - 1);
+  return min(min(24, max(6, <i32>Mathf.round(KA * Mathf.pow(<f32>n, 1.0 / 3.0)))), n - 1);
 }
 
 /** Bytes of workspace `solve` needs for size n (beyond the cost matrix and outputs). */
@@ -158,7 +187,7 @@ export function workspaceBytes(n: i32): usize {
   const n4 = <usize>stride(n);
   const kmax = <usize>min(2 * listLength(n), n - 1);
   const buf = 4 * (kmax + 1);
-  return align16((nn * n4) << 2) + align16(n4 << 2) + 7 * align16(nn << 3) + 12 * align16(nn << 2) +
+  return align16((nn * n4) << 2) + align16(n4 << 2) + 9 * align16(nn << 3) + 12 * align16(nn << 2) +
     align16((nn * kmax) << 2) + align16(buf << 3) + align16(buf << 2) + 64;
 }
 
@@ -185,6 +214,10 @@ function carve(work: usize, n: i32): void {
   PD = w;
   w += align16(nn << 3);
   SCD = w;
+  w += align16(nn << 3);
+  XBX = w;
+  w += align16(nn << 3);
+  XBY = w;
   w += align16(nn << 3);
   BV = w;
   w += align16(buf << 3);
@@ -279,8 +312,8 @@ function bestF32(i: i32): i32 {
 function auctionF32(range: f32): void {
   const n = N;
   // phases from ε = C / INIT_DIV to C / finalDiv, a constant ratio ≤ THETA apart; the last ε
-  // follows the typical gap between a row's best values, which shrinks like 1 / n
-  const finalDiv = max<f32>(1000, FINAL_PER_N * <f32>n);
+  // follows the gap between a row's best values, which shrinks with n (tuned at n = 256 … 1024)
+  const finalDiv = max<f32>(1000, FINAL_A * Mathf.pow(<f32>n, 0.6));
   const phases = 1 + <i32>Mathf.ceil(Mathf.log(finalDiv / INIT_DIV) / Mathf.log(THETA) - 1e-4);
   const ratio: f32 = phases > 1 ? Mathf.pow(finalDiv / INIT_DIV, 1.0 / <f32>(phases - 1)) : 1;
   let eps: f32 = range / INIT_DIV;
@@ -321,15 +354,16 @@ function auctionF32(range: f32): void {
 /** min_j c_ij + p_j over row i (f64). */
 function fullMin(i: i32): f64 {
   const row = rowPtr(i);
+  const ax = rowAx(i);
+  const ay = rowAy(i);
   const n = N;
   let m = f64x2.splat(Infinity);
   let j = 0;
   for (; j + 1 < n; j += 2) {
-    const o = <usize>j << 3;
-    m = f64x2.pmin(m, f64x2.add(v128.load(row + o), v128.load(P + o)));
+    m = f64x2.pmin(m, f64x2.add(costs2(row, ax, ay, j), v128.load(P + (<usize>j << 3))));
   }
   let s = fmin(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
-  if (j < n) s = fmin(s, value(row, j));
+  if (j < n) s = fmin(s, val(i, j));
   return s;
 }
 
@@ -373,7 +407,10 @@ let gThr: f64 = 0;
 let gMin: f64 = 0;
 
 /** Collects the columns with c_ij + p_j < thr into BV/BJ (keeping the kmax + 1 smallest whenever the buffer fills). */
-function collect(row: usize, thr: f64): i32 {
+function collect(i: i32, thr: f64): i32 {
+  const row = rowPtr(i);
+  const ax = rowAx(i);
+  const ay = rowAy(i);
   const n = N;
   const h = KMAX + 1;
   const cap = 4 * h;
@@ -383,8 +420,8 @@ function collect(row: usize, thr: f64): i32 {
   let j = 0;
   for (; j + 3 < n; j += 4) {
     const o = <usize>j << 3;
-    const va = f64x2.add(v128.load(row + o), v128.load(P + o));
-    const vb = f64x2.add(v128.load(row + o, 16), v128.load(P + o, 16));
+    const va = f64x2.add(costs2(row, ax, ay, j), v128.load(P + o));
+    const vb = f64x2.add(costs2(row, ax, ay, j + 2), v128.load(P + o, 16));
     mv = f64x2.pmin(mv, f64x2.pmin(va, vb));
     if (v128.any_true(v128.or(f64x2.lt(va, tv), f64x2.lt(vb, tv)))) {
       for (let l = 0; l < 4; l++) {
@@ -410,7 +447,7 @@ function collect(row: usize, thr: f64): i32 {
     }
   }
   for (; j < n; j++) {
-    const v = value(row, j);
+    const v = val(i, j);
     mv = f64x2.pmin(mv, f64x2.splat(v));
     if (v < thr) {
       stf(BV, cnt, v);
@@ -434,23 +471,22 @@ function collect(row: usize, thr: f64): i32 {
  */
 function buildList(i: i32): void {
   cBuild++;
-  const row = rowPtr(i);
   let span = ldf(SPAN, i);
   if (!(span > 0)) span = gSpan;
   if (!(span > 0)) span = 1;
   const ja = ldi(COLOF, i);
   let cnt: i32;
   if (ja >= 0) {
-    cnt = collect(row, value(row, ja) + span);
+    cnt = collect(i, val(i, ja) + span);
   } else {
-    cnt = collect(row, -Infinity);
-    cnt = collect(row, gMin + span);
+    cnt = collect(i, -Infinity);
+    cnt = collect(i, gMin + span);
   }
   const m = gMin;
   let tries = 0;
   while (cnt < (K + 1) >> 1 && tries < 3) {
     span *= 4;
-    cnt = collect(row, tries == 2 ? Infinity : m + span);
+    cnt = collect(i, tries == 2 ? Infinity : m + span);
     tries++;
   }
   let tau = gThr;
@@ -473,16 +509,15 @@ function buildList(i: i32): void {
 /** min_j c_ij + p_j of row i, exactly, from its list (rebuilt when stale). */
 function rowMin(i: i32): f64 {
   if (ldf(TAU, i) == -Infinity) buildList(i);
-  const row = rowPtr(i);
   const lst = LIST + ((<usize>i * <usize>KMAX) << 2);
   let len = ldi(LEN, i);
   let m: f64 = Infinity;
-  for (let q = 0; q < len; q++) m = fmin(m, value(row, load<i32>(lst + (<usize>q << 2))));
+  for (let q = 0; q < len; q++) m = fmin(m, val(i, load<i32>(lst + (<usize>q << 2))));
   if (m > ldf(TAU, i)) {
     buildList(i);
     len = ldi(LEN, i);
     m = Infinity;
-    for (let q = 0; q < len; q++) m = fmin(m, value(row, load<i32>(lst + (<usize>q << 2))));
+    for (let q = 0; q < len; q++) m = fmin(m, val(i, load<i32>(lst + (<usize>q << 2))));
   }
   return m;
 }
@@ -490,7 +525,6 @@ function rowMin(i: i32): f64 {
 /** Best column of row i from its list (rebuilt when stale); gB1 = its value, gB2 = a lower bound of every other column's value. */
 function listBest(i: i32): i32 {
   if (ldf(TAU, i) == -Infinity) buildList(i);
-  const row = rowPtr(i);
   const lst = LIST + ((<usize>i * <usize>KMAX) << 2);
   let b1: f64 = Infinity;
   let b2: f64 = Infinity;
@@ -502,7 +536,7 @@ function listBest(i: i32): i32 {
     const len = ldi(LEN, i);
     for (let q = 0; q < len; q++) {
       const j = load<i32>(lst + (<usize>q << 2));
-      const v = value(row, j);
+      const v = val(i, j);
       if (v < b2) {
         if (v < b1) {
           b2 = b1;
@@ -532,7 +566,7 @@ function auctionZero(cap: i32): void {
   let qt = 0;
   for (let i = 0; i < n; i++) {
     const j = ldi(COLOF, i);
-    if (j >= 0 && value(rowPtr(i), j) > rowMin(i)) {
+    if (j >= 0 && val(i, j) > rowMin(i)) {
       sti(COLOF, i, -1);
       sti(ROWOF, j, -1);
     }
@@ -657,13 +691,12 @@ function augment(i0: i32): void {
     sti(SRL, nsr++, i);
     cScan++;
     if (ldf(TAU, i) == -Infinity) buildList(i);
-    const row = rowPtr(i);
     const ui = ldf(U, i);
     const lst = LIST + ((<usize>i * <usize>KMAX) << 2);
     const len = ldi(LEN, i);
     for (let q = 0; q < len; q++) {
       const j = load<i32>(lst + (<usize>q << 2));
-      relax(j, d + (value(row, j) - ui), i);
+      relax(j, d + (val(i, j) - ui), i);
     }
     const bound = d + (ldf(TAU, i) - ui);
     sti(PR, np, i);
@@ -684,18 +717,22 @@ function augment(i0: i32): void {
         const dr = ldf(PD, pidx);
         stf(PB, pidx, Infinity);
         const rrow = rowPtr(r);
+        const rax = rowAx(r);
+        const ray = rowAy(r);
         const ur = ldf(U, r);
-        const shift = f64x2.splat(dr - ur);
+        const drs = f64x2.splat(dr);
+        const urs = f64x2.splat(ur);
         let j = 0;
         for (; j + 1 < n; j += 2) {
           const o = <usize>j << 3;
-          const nd = f64x2.add(f64x2.add(v128.load(rrow + o), v128.load(P + o)), shift);
+          // the same operations as the scalar dr + ((c + p) − ur) of relax
+          const nd = f64x2.add(drs, f64x2.sub(f64x2.add(costs2(rrow, rax, ray, j), v128.load(P + o)), urs));
           if (v128.any_true(f64x2.lt(nd, v128.load(SH + o)))) {
-            relax(j, dr + (value(rrow, j) - ur), r);
-            relax(j + 1, dr + (value(rrow, j + 1) - ur), r);
+            relax(j, dr + (val(r, j) - ur), r);
+            relax(j + 1, dr + (val(r, j + 1) - ur), r);
           }
         }
-        if (j < n) relax(j, dr + (value(rrow, j) - ur), r);
+        if (j < n) relax(j, dr + (val(r, j) - ur), r);
         pmin = Infinity;
         pidx = -1;
         for (let q = 0; q < np; q++) {
@@ -759,20 +796,8 @@ function augment(i0: i32): void {
  * (and nothing solved) when a cost is not finite.
  */
 export function solve(cost: usize, n: i32, assign: usize, uOut: usize, vOut: usize, work: usize): i32 {
-  N = n;
-  N4 = stride(n);
-  K = listLength(n);
-  KMAX = min(2 * K, n - 1);
+  MODE = 0;
   C = cost;
-  COLOF = assign;
-  U = uOut;
-  carve(work, n);
-  cBids = 0;
-  cZero = 0;
-  cFree = 0;
-  cScan = 0;
-  cBuild = 0;
-  cFull = 0;
   // every cost must be finite: x − x is 0 for finite x and NaN for ±∞ and NaN
   let bad = f64x2.splat(0);
   const total = <usize>n * <usize>n;
@@ -787,9 +812,47 @@ export function solve(cost: usize, n: i32, assign: usize, uOut: usize, vOut: usi
     badSum += x - x;
   }
   if (badSum != 0) return -1;
+  return run(n, assign, uOut, vOut, work);
+}
+
+/**
+ * `solve` for the squared Euclidean cost between n points `x0` and n points
+ * `x1` in the plane (row-major [n, 2] f64, finite, |coordinates| < 1e150 so
+ * that every cost is finite), computing each c_ij from the points when it
+ * is needed instead of reading a matrix.
+ */
+export function solvePoints(x0: usize, x1: usize, n: i32, assign: usize, uOut: usize, vOut: usize, work: usize): i32 {
+  MODE = 1;
+  XA = x0;
+  N = n;
+  N4 = stride(n);
+  K = listLength(n);
+  KMAX = min(2 * K, n - 1);
+  carve(work, n);
+  for (let j = 0; j < n; j++) {
+    stf(XBX, j, load<f64>(x1 + (<usize>(2 * j) << 3)));
+    stf(XBY, j, load<f64>(x1 + (<usize>(2 * j + 1) << 3)));
+  }
+  return run(n, assign, uOut, vOut, work);
+}
+
+function run(n: i32, assign: usize, uOut: usize, vOut: usize, work: usize): i32 {
+  N = n;
+  N4 = stride(n);
+  K = listLength(n);
+  KMAX = min(2 * K, n - 1);
+  COLOF = assign;
+  U = uOut;
+  carve(work, n);
+  cBids = 0;
+  cZero = 0;
+  cFree = 0;
+  cScan = 0;
+  cBuild = 0;
+  cFull = 0;
   if (n == 1) {
     sti(COLOF, 0, 0);
-    stf(U, 0, load<f64>(C));
+    stf(U, 0, cost(0, 0));
     store<f64>(vOut, 0);
     return 0;
   }
@@ -798,31 +861,34 @@ export function solve(cost: usize, n: i32, assign: usize, uOut: usize, vOut: usi
   let range: f64 = 0;
   for (let i = 0; i < n; i++) {
     const row = rowPtr(i);
+    const ax = rowAx(i);
+    const ay = rowAy(i);
     let lov = f64x2.splat(Infinity);
     let j = 0;
-    for (; j + 1 < n; j += 2) lov = f64x2.pmin(lov, v128.load(row + (<usize>j << 3)));
+    for (; j + 1 < n; j += 2) lov = f64x2.pmin(lov, costs2(row, ax, ay, j));
     let lo = fmin(f64x2.extract_lane(lov, 0), f64x2.extract_lane(lov, 1));
-    if (j < n) lo = fmin(lo, load<f64>(row + (<usize>j << 3)));
+    if (j < n) lo = fmin(lo, cost(i, j));
     const lo2 = f64x2.splat(lo);
     const dst = F + ((<usize>i * <usize>n4) << 2);
     let hiv = f64x2.splat(0);
     j = 0;
     for (; j + 3 < n; j += 4) {
-      const a = f64x2.sub(v128.load(row + (<usize>j << 3)), lo2);
-      const b = f64x2.sub(v128.load(row + (<usize>j << 3), 16), lo2);
+      const a = f64x2.sub(costs2(row, ax, ay, j), lo2);
+      const b = f64x2.sub(costs2(row, ax, ay, j + 2), lo2);
       hiv = f64x2.pmax(hiv, f64x2.pmax(a, b));
       const fa = f32x4.demote_f64x2_zero(a);
       const fb = f32x4.demote_f64x2_zero(b);
       v128.store(dst + (<usize>j << 2), v128.shuffle<i32>(fa, fb, 0, 1, 4, 5));
     }
-    let hi = fmin(-f64x2.extract_lane(hiv, 0), -f64x2.extract_lane(hiv, 1));
+    let hi = f64x2.extract_lane(hiv, 0);
+    if (f64x2.extract_lane(hiv, 1) > hi) hi = f64x2.extract_lane(hiv, 1);
     for (; j < n; j++) {
-      const v = load<f64>(row + (<usize>j << 3)) - lo;
+      const v = cost(i, j) - lo;
       store<f32>(dst + (<usize>j << 2), <f32>v);
-      hi = fmin(hi, -v);
+      if (v > hi) hi = v;
     }
     for (j = n; j < n4; j++) store<f32>(dst + (<usize>j << 2), Infinity);
-    if (-hi > range) range = -hi;
+    if (hi > range) range = hi;
   }
   for (let j = 0; j < n4; j++) store<f32>(PF + (<usize>j << 2), 0);
   for (let j = 0; j < n; j++) {
@@ -847,7 +913,7 @@ export function solve(cost: usize, n: i32, assign: usize, uOut: usize, vOut: usi
     const m = rowMin(i);
     stf(U, i, m);
     const j = ldi(COLOF, i);
-    if (j >= 0 && value(rowPtr(i), j) > m) {
+    if (j >= 0 && val(i, j) > m) {
       sti(COLOF, i, -1);
       sti(ROWOF, j, -1);
     }
