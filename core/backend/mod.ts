@@ -5,4 +5,4 @@
  * @module
  */
 export { activeBackend, type BackendInfo, type BackendName, BACKENDS, initBackend, wasmBinaryPaths } from "./tfjs.ts";
-export { instantiateKernel, type KernelVariant, kernelVariant } from "./kernels/load.ts";
+export { instantiateKernel, type KernelVariant, kernelVariant, relaxedFmaProbe } from "./kernels/load.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { type BackendInfo, type BackendName, initBackend, kernelVariant } from "../backend/mod.ts";
+import { type BackendInfo, type BackendName, initBackend, kernelVariant, relaxedFmaProbe } from "../backend/mod.ts";
 import { KINDS, type MetricValue, type NllValue, type NodeKind, type SetOverride } from "../graph/mod.ts";
 import { hashValue } from "../graph/mod.ts";
 import type { WorkerTask } from "./_worker_protocol.ts";
@@ -122,6 +122,8 @@ export function numericsOf(backend: BackendInfo): string {
   let kernels = "none";
   try {
     kernels = kernelVariant("mlp");
+    // relaxed FMA fuses or not per machine: the bytes differ, so the key says which
+    if (kernels === "relaxed") kernels += `-${relaxedFmaProbe()}`;
   } catch { /* no kernel built */ }
   return `${backend.name}-${backend.version}${backend.variant ? `-${backend.variant}` : ""}/kernels-${kernels}`;
 }

@@ -70,3 +70,58 @@ export function instantiateKernel(name: string, imports: WebAssembly.Imports = {
   };
   return new WebAssembly.Instance(module, { ...imports, env });
 }
+
+/**
+ * Whether this runtime fuses `f32x4.relaxed_madd` (one rounding) or not (two).
+ * Relaxed SIMD lets the engine choose per machine, so the relaxed kernels'
+ * bytes depend on it: it belongs in cache keys next to the variant. The probe
+ * computes `(1 + 2⁻²³)(1 − 2⁻²³) − 1`: −2⁻⁴⁶ fused, 0 unfused. Returns
+ * `"fma"`, `"nofma"`, or `"none"` when relaxed SIMD is unavailable.
+ */
+export function relaxedFmaProbe(): "fma" | "nofma" | "none" {
+  const lane = (bytes: number[]) => [0xfd, 0x0c, ...bytes, ...bytes, ...bytes, ...bytes];
+  const a = [0x01, 0x00, 0x80, 0x3f]; // 1 + 2^-23
+  const b = [0xfe, 0xff, 0x7f, 0x3f]; // 1 - 2^-23
+  const c = [0x00, 0x00, 0x80, 0xbf]; // -1
+  const body = [0x00, ...lane(a), ...lane(b), ...lane(c), 0xfd, 0x85, 0x02, 0xfd, 0x1f, 0x00, 0x0b];
+  const bytes = new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00, // magic, version
+    0x01,
+    0x05,
+    0x01,
+    0x60,
+    0x00,
+    0x01,
+    0x7d, // type: () -> f32
+    0x03,
+    0x02,
+    0x01,
+    0x00, // function 0 has type 0
+    0x07,
+    0x05,
+    0x01,
+    0x01,
+    0x66,
+    0x00,
+    0x00, // export "f"
+    0x0a,
+    body.length + 2,
+    0x01,
+    body.length,
+    ...body, // code
+  ]);
+  try {
+    if (!WebAssembly.validate(bytes)) return "none";
+    const f = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.f as () => number;
+    return f() !== 0 ? "fma" : "nofma";
+  } catch {
+    return "none";
+  }
+}

@@ -26,9 +26,9 @@ const affineParams = z.strictObject({
       ctx.addIssue({
         code: "custom",
         path: [key],
-        message: `scheduler "${p.scheduler}" takes no parameter "${key}"; ${
-          own.length ? `its parameters are ${own.map((o) => `"${o}"`).join(", ")}` : "it has no parameters"
-        }${own.length ? `, ${didYouMean(key, own)}` : ""}`,
+        message: `scheduler "${p.scheduler}" takes no parameter "${key}" (${
+          own.length ? `its parameters: ${own.map((o) => `"${o}"`).join(", ")}` : "it has none"
+        })`,
       });
     }
   }
