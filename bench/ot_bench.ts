@@ -8,10 +8,11 @@
  * round. Every row also checks that our optimal cost equals the reference's
  * to 1e-9 relative.
  *
- * Rows per n: `exactOtPermutation` (points → permutation, cost matrix built
- * in the kernel) and `solveAssignment` (cost matrix given, which is what
- * `ot.emd` and SciPy are timed on) against POT; the former also against
- * SciPy. Goal (issue): at least 3× faster than `ot.emd` at every n.
+ * Rows per n: `exactOtPermutation` (points → permutation, costs computed in
+ * the kernel; the OT-CFM path) and `solveAssignment` (cost matrix given,
+ * which is what `ot.emd` and SciPy are timed on) against POT; the former
+ * also against SciPy. Goal (issue): at least 3× faster than `ot.emd` at
+ * every n.
  *
  * @module
  */

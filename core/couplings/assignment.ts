@@ -6,9 +6,11 @@
  *
  * Solved in WebAssembly (`core/backend/kernels/assembly/assignment.ts`): an
  * ε-scaling auction on an f32 copy of the costs finds near-optimal dual
- * prices, then an f64 phase (a capped ε = 0 auction, a certification pass
- * over every row, and Dijkstra shortest augmenting paths for the rows left)
- * makes the assignment optimal. The result carries the dual certificate
+ * prices, then an f64 phase on per-row candidate lists with exact bounds (a
+ * capped ε = 0 auction, a certification of every row, and Dijkstra shortest
+ * augmenting paths for the rows left) makes the assignment optimal. For
+ * points in the plane the f64 costs are computed from the points when needed
+ * (no n×n f64 matrix). The result carries the dual certificate
  * (u, v): u_i + v_j ≤ c_ij for all i, j with equality on the assignment, so
  * Σ_i c[i, σ(i)] = Σ_i u_i + Σ_j v_j equals the LP lower bound. Deterministic:
  * the same costs give the same permutation.
@@ -86,7 +88,8 @@ function checkPoints(what: string, x: Float64Array, n: number, dim: number): voi
 /**
  * The optimal pairing of n points x0 with n points x1 (row-major, ℝ^dim) for
  * the squared Euclidean cost: `π = argmin_π Σ_i ‖x0_i − x1_{π(i)}‖²`; x0_i is
- * paired with x1_{π[i]}. The cost matrix is built inside the kernel.
+ * paired with x1_{π[i]}. The costs are built inside the kernel (computed on
+ * the fly for dim = 2). This is the per-step solve of OT-CFM minibatches.
  *
  * @example
  * ```ts

@@ -1,13 +1,14 @@
 // Exact linear assignment, min Σ_i c[i, σ(i)] over permutations σ, for a
-// dense f64 cost matrix.
+// dense f64 cost matrix (`solve`) or for the squared Euclidean cost between
+// points in the plane, computed from the points when needed (`solvePoints`).
 //
 // 1. Approximate duals: a Gauss–Seidel forward auction with ε-scaling on an
 //    f32 copy of the row-reduced costs (4 lanes per SIMD op; each bid scans
 //    its full row for the best and second-best value).
-// 2. Exact finish in f64, on candidate lists: each row keeps the k columns
-//    of smallest c_ij + p_j and τ_i, the (k + 1)-th smallest value — a lower
-//    bound of every other column's value that stays valid because prices
-//    only rise from here on. A capped ε = 0 auction (every row it assigns
+// 2. Exact finish in f64, on candidate lists: each row keeps the columns
+//    whose c_ij + p_j lies below a threshold τ_i (about k of them, at most
+//    2k) — so τ_i is a lower bound of every other column's value, and stays
+//    one because prices only rise from here on. A capped ε = 0 auction (every row it assigns
 //    is tight), a pass that certifies each row (its column attains
 //    min_j c_ij + p_j, exactly: the list minimum when it is ≤ τ_i, else the
 //    list is rebuilt from the full row) and frees the others, then Dijkstra
@@ -24,7 +25,9 @@
 // optimality.
 //
 // The host (core/couplings/_assignment_wasm.ts) owns memory: it writes the
-// cost matrix, asks `workspaceBytes(n)`, grows memory, then calls `solve`.
+// cost matrix or the points, asks `workspaceBytes(n)`, grows memory, then
+// calls `solve` / `solvePoints`. Everything is deterministic: the same input
+// gives the same assignment.
 
 // Tuning parameters (setParams); defaults chosen with bench/ot_bench.ts.
 let THETA: f32 = 5.0; // largest ratio of successive ε
