@@ -55,12 +55,34 @@ export function diffusionOf(g: number | string): Diffusion {
   return f;
 }
 
-/** The kind's outputs; generated points carry the guidance label, if any. */
+/**
+ * The NaN/Inf guard of every sampler: a sample that is not finite stops the
+ * node with a clear error instead of reaching a metric or the cache.
+ */
+export function checkFinite(x: Float64Array, dim: number, node: string): void {
+  let bad = 0, first = -1;
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i]!)) {
+      bad++;
+      if (first < 0) first = Math.floor(i / dim);
+    }
+  }
+  if (bad > 0) {
+    throw new Error(
+      `Cannot sample node "${node}": ${bad} of ${x.length} coordinates are NaN or infinite (first at point ${first}); ` +
+        "use more steps, a smaller g or dt, or check the model (train longer, lower lr)",
+    );
+  }
+}
+
+/** The kind's outputs (after the NaN/Inf guard); generated points carry the guidance label, if any. */
 function outputs(
   result: SamplerResult,
   prepared: Prepared,
   keepTrajectories: number | undefined,
+  node: string,
 ): Record<string, unknown> {
+  checkFinite(result.x, prepared.start.dim, node);
   const { start, labels, classes } = prepared;
   const samples: SampleSet = {
     points: {
@@ -162,7 +184,7 @@ const odeKind = defineKind({
         ...(labels ? { labels } : {}),
         ...(p.trajectory ? { saveAt: "steps" as const } : {}),
       });
-      return outputs(result, prepared, p.trajectory_points);
+      return outputs(result, prepared, p.trajectory_points, ctx.id);
     } finally {
       m.dispose();
     }
@@ -216,7 +238,7 @@ const sdeKind = defineKind({
         ...(labels ? { labels } : {}),
         ...(p.trajectory ? { saveAt: "steps" as const } : {}),
       });
-      return outputs(result, prepared, p.trajectory_points);
+      return outputs(result, prepared, p.trajectory_points, ctx.id);
     } finally {
       m.dispose();
     }
@@ -268,7 +290,7 @@ const ddpmKind = defineKind({
         ...(labels ? { labels } : {}),
         ...(p.trajectory ? { saveAt: "steps" as const } : {}),
       });
-      return outputs(result, prepared, p.trajectory_points);
+      return outputs(result, prepared, p.trajectory_points, ctx.id);
     } finally {
       m.dispose();
     }
@@ -312,7 +334,7 @@ const ddimKind = defineKind({
         ...(labels ? { labels } : {}),
         ...(p.trajectory ? { saveAt: "steps" as const } : {}),
       });
-      return outputs(result, prepared, p.trajectory_points);
+      return outputs(result, prepared, p.trajectory_points, ctx.id);
     } finally {
       m.dispose();
     }
@@ -377,7 +399,7 @@ const langevinKind = defineKind({
       rng: ctx.rng.derive("noise"),
       ...(p.trajectory ? { saveAt: "steps" as const } : {}),
     });
-    return outputs(result, prepared, p.trajectory_points);
+    return outputs(result, prepared, p.trajectory_points, ctx.id);
   },
 });
 
