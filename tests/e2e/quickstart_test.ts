@@ -59,7 +59,7 @@ Deno.test("quickstart: the standard-normal source is far from the moons (W2 ≈ 
   const runs = await Deno.makeTempDir();
   // score the source itself against the held-out points: sample.ode with zero steps is not allowed, so compare data nodes
   const yaml = (await Deno.readTextFile(join(ROOT, "experiments/quickstart.yaml")))
-    .replace(/  pairs:[\s\S]*/, "") +
+    .replace(/ {2}pairs:[\s\S]*/, "") +
     "  src:    { kind: data.gaussian, params: { dim: 2, n: 1000 } }\n" +
     "  w2:     { kind: metric.w2, inputs: { samples: src, reference: split.test } }\n";
   const file = join(runs, "source_only.yaml");

@@ -44,13 +44,13 @@ async function waitFor(cond: () => Promise<boolean>, ms: number): Promise<void> 
   throw new Error("timed out waiting");
 }
 
-async function checkpointExists(runs: string): Promise<boolean> {
+function checkpointExists(runs: string): Promise<boolean> {
   try {
     for (const e of Deno.readDirSync(join(runs, "cache", ".partial"))) {
-      if (Deno.statSync(join(runs, "cache", ".partial", e.name, "checkpoint.bin")).isFile) return true;
+      if (Deno.statSync(join(runs, "cache", ".partial", e.name, "checkpoint.bin")).isFile) return Promise.resolve(true);
     }
   } catch { /* not yet */ }
-  return false;
+  return Promise.resolve(false);
 }
 
 Deno.test("a run killed with SIGKILL mid-training resumes from its checkpoint to byte-identical artifacts", async () => {

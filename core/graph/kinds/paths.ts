@@ -8,7 +8,6 @@
 import { z } from "zod";
 import { createPath, type ProbabilityPath, SCHEDULERS } from "../../paths/mod.ts";
 import { defineKind, type NodeKind } from "../kind.ts";
-import { didYouMean } from "../suggest.ts";
 
 const schedulerNames = SCHEDULERS.map((s) => s.name) as [string, ...string[]];
 const allSchedulerParams = [...new Set(SCHEDULERS.flatMap((s) => s.params.map((p) => p.name)))];
