@@ -58,10 +58,8 @@ export function gaussian(options: GaussianOptions): Distribution {
     name: `gaussian(dim=${dim})`,
     dim,
     sample(n, rng) {
-      const data = new Float64Array(n * dim);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < dim; j++) data[i * dim + j] = mean[j]! + std[j]! * rng.normal();
-      }
+      const data = rng.fillNormal(new Float64Array(n * dim));
+      for (let k = 0; k < data.length; k++) data[k] = mean[k % dim]! + std[k % dim]! * data[k]!;
       return makePoints(data, dim);
     },
     logDensity(x, n, out) {

@@ -23,15 +23,35 @@ const encoder = new TextEncoder();
  * (length appended) updates `k ← k ⊕ philox(m, k)[0..1]`.
  */
 export function deriveKey(k0: number, k1: number, name: string): [number, number] {
-  const bytes = encoder.encode(name);
-  const words = new Uint32Array(Math.ceil((bytes.length + 4) / 16) * 4);
-  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << ((i & 3) * 8);
-  words[words.length - 1] = (words[words.length - 1]! ^ bytes.length ^ 0x5bd1e995) >>> 0;
-  const block = new Uint32Array(4);
-  const out = new Uint32Array(4);
+  // names are short: encode into a reused scratch buffer (ASCII fast path), no allocation per call
+  let len = name.length;
+  let bytes: Uint8Array = SCRATCH_BYTES;
+  let ascii = len <= SCRATCH_BYTES.length;
+  if (ascii) {
+    for (let i = 0; i < len; i++) {
+      const c = name.charCodeAt(i);
+      if (c > 0x7f) {
+        ascii = false;
+        break;
+      }
+      bytes[i] = c;
+    }
+  }
+  if (!ascii) {
+    bytes = encoder.encode(name);
+    len = bytes.length;
+  }
+  const nWords = Math.ceil((len + 4) / 16) * 4;
+  const words = nWords <= SCRATCH_WORDS.length ? SCRATCH_WORDS.fill(0, 0, nWords) : new Uint32Array(nWords);
+  for (let i = 0; i < len; i++) words[i >> 2] = words[i >> 2]! | (bytes[i]! << ((i & 3) * 8));
+  words[nWords - 1] = (words[nWords - 1]! ^ len ^ 0x5bd1e995) >>> 0;
+  const block = SCRATCH_BLOCK, out = SCRATCH_OUT;
   let a = k0 >>> 0, b = k1 >>> 0;
-  for (let i = 0; i < words.length; i += 4) {
-    block.set(words.subarray(i, i + 4));
+  for (let i = 0; i < nWords; i += 4) {
+    block[0] = words[i]!;
+    block[1] = words[i + 1]!;
+    block[2] = words[i + 2]!;
+    block[3] = words[i + 3]!;
     philox4x32(block, a, b, out);
     a = (a ^ out[0]!) >>> 0;
     b = (b ^ out[1]! ^ out[2]!) >>> 0;
@@ -41,6 +61,11 @@ export function deriveKey(k0: number, k1: number, name: string): [number, number
   }
   return [a, b];
 }
+
+const SCRATCH_BYTES = new Uint8Array(124);
+const SCRATCH_WORDS = new Uint32Array(32);
+const SCRATCH_BLOCK = new Uint32Array(4);
+const SCRATCH_OUT = new Uint32Array(4);
 
 /** Options for {@linkcode Rng.sampleIndices}. */
 export interface SampleIndicesOptions {
@@ -139,7 +164,33 @@ export class Rng {
 
   /** Fills `out` with normals of the given mean and standard deviation. */
   fillNormal<T extends Float64Array | Float32Array>(out: T, mean = 0, std = 1): T {
-    for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
+    // the same sequence as repeated normal() calls, a Box–Muller pair at a time
+    let i = 0;
+    if (!Number.isNaN(this.#spare) && out.length > 0) {
+      out[0] = mean + std * this.#spare;
+      this.#spare = NaN;
+      i = 1;
+    }
+    const buf = this.#buffer;
+    for (; i + 1 < out.length; i += 2) {
+      if (this.#used + 4 > buf.length) {
+        if (this.#used !== buf.length) {
+          out[i] = mean + std * this.normal();
+          i--;
+          continue;
+        }
+        this.#refill();
+      }
+      const u = this.#used;
+      const u1 = ((buf[u]! >>> 5) * 67108864 + (buf[u + 1]! >>> 6)) / TWO53;
+      const u2 = ((buf[u + 2]! >>> 5) * 67108864 + (buf[u + 3]! >>> 6)) / TWO53;
+      this.#used = u + 4;
+      const r = Math.sqrt(-2 * Math.log(1 - u1));
+      const phi = TWO_PI * u2;
+      out[i] = mean + std * (r * Math.cos(phi));
+      out[i + 1] = mean + std * (r * Math.sin(phi));
+    }
+    if (i < out.length) out[i] = mean + std * this.normal();
     return out;
   }
 

@@ -123,3 +123,13 @@ Deno.test("Rng.sampleIndices() without replacement draws distinct indices", () =
 Deno.test("Rng.int() rejects a non-positive bound", () => {
   assert.throws(() => createRng(0).int(0), /positive integer/);
 });
+
+Deno.test("Rng.fillNormal() draws exactly the sequence of repeated normal() calls", () => {
+  for (const [len, skip] of [[1000, 0], [999, 1], [3, 3], [257, 0]] as const) {
+    const a = createRng(8, "fill"), b = createRng(8, "fill");
+    for (let k = 0; k < skip; k++) a.normal(), b.normal();
+    const filled = a.fillNormal(new Float64Array(len), 0.5, 2);
+    for (let i = 0; i < len; i++) assert.equal(filled[i], 0.5 + 2 * b.normal());
+    assert.equal(a.uniform(), b.uniform());
+  }
+});
