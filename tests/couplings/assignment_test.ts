@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { compileKernel } from "../../core/backend/kernels/build.ts";
 import {
   exactOtPermutation,
   exactTransportCost,
@@ -321,4 +322,19 @@ Deno.test("solveAssignment() and friends reject bad input with a clear message",
     () => exactTransportCost(makePoints(new Float64Array(big), 1), makePoints(new Float64Array(big - 1), 1)),
     /Cannot compute exact OT between \d+ and \d+ points: lcm/,
   );
+});
+
+Deno.test("the committed assignment kernels are what their AssemblyScript source compiles to", async () => {
+  for (const relaxed of [false, true]) {
+    const file = new URL(
+      `../../core/backend/kernels/build/assignment${relaxed ? ".relaxed" : ""}.wasm`,
+      import.meta.url,
+    );
+    const committed = Deno.readFileSync(file);
+    const built = await compileKernel("assignment", relaxed);
+    assert.ok(
+      committed.length === built.length && committed.every((b, i) => b === built[i]),
+      `${file.pathname} is stale: run "deno task build" and commit it`,
+    );
+  }
 });
