@@ -5,4 +5,10 @@
  * @module
  */
 export { activeBackend, type BackendInfo, type BackendName, BACKENDS, initBackend, wasmBinaryPaths } from "./tfjs.ts";
-export { instantiateKernel, type KernelVariant, kernelVariant, relaxedFmaProbe } from "./kernels/load.ts";
+export {
+  instantiateKernel,
+  type KernelVariant,
+  kernelVariant,
+  precompileKernels,
+  relaxedFmaProbe,
+} from "./kernels/load.ts";

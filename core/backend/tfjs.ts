@@ -9,6 +9,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { precompileKernels } from "./kernels/load.ts";
 
 /** The backends flowlab knows. */
 export const BACKENDS = ["wasm", "cpu", "tensorflow"] as const;
@@ -109,6 +110,7 @@ export async function initBackend(name: BackendName = "wasm"): Promise<BackendIn
     if (!(await tf.setBackend("tensorflow"))) throw new Error(`Cannot start backend "tensorflow"`);
   }
   await tf.ready();
+  await precompileKernels();
   active = { name, tfjs: tf.version_core, version, ...(variant ? { variant } : {}) };
   return active;
 }
