@@ -107,7 +107,8 @@ nodes:
 });
 
 Deno.test("data.file reads a CSV relative to the experiment file and its content is in the key", async () => {
-  const dir = await Deno.makeTempDir({ dir: join(ROOT, ".scratch") }).catch(() => Deno.makeTempDir());
+  // outside the project: readable only because its folder is declared with --data-dir
+  const dir = await Deno.makeTempDir();
   const runs = join(dir, "runs");
   await Deno.writeTextFile(join(dir, "points.csv"), "x,y\n0,0\n1,1\n2,2\n3,3\n");
   const yaml = `
@@ -118,11 +119,14 @@ nodes:
   self: { kind: metric.w2, inputs: { samples: data, reference: data } }
 `;
   await Deno.writeTextFile(join(dir, "files.yaml"), yaml);
-  const a = await cli(["run", join(dir, "files.yaml"), "--out", runs]);
+  const denied = await cli(["run", join(dir, "files.yaml"), "--out", runs]);
+  assert.equal(denied.code, 2, denied.out);
+  assert.match(denied.out, /outside the project/);
+  const a = await cli(["run", join(dir, "files.yaml"), "--out", runs, "--data-dir", dir]);
   assert.equal(a.code, 0, a.out);
   assert.match(a.out, /self=0\b/);
   await Deno.writeTextFile(join(dir, "points.csv"), "x,y\n0,0\n1,1\n2,2\n3,4\n");
-  const b = await cli(["run", join(dir, "files.yaml"), "--out", runs]);
+  const b = await cli(["run", join(dir, "files.yaml"), "--out", runs, "--data-dir", dir]);
   assert.match(b.out, /2 computed, 0 cached/); // the file changed: the data node and its metric recompute
   await Deno.remove(dir, { recursive: true });
 });
