@@ -5,7 +5,8 @@
  * `{{ expr }}` prints the value (numbers to 4 significant digits);
  * `{{ expr : d }}` to d significant digits; expressions are mathjs
  * (arithmetic, comparisons, `a < b ? "x" : "y"`, `min`, `max`, `abs`, …)
- * over a scope of results, e.g. `{{ w2_ddpm / w2_fm : 2 }}× lower W2`.
+ * over a scope of results, e.g. `{{ w2_ddpm / w2_fm : 2 }}× lower W2`, and the
+ * query functions of the report views (`at("w2", {coupling: "ot"})`, `best(…)`).
  *
  * @module
  */
@@ -26,15 +27,21 @@ function show(value: unknown, digits: number): string {
 
 /**
  * Fills a summary template. A placeholder that cannot be evaluated is left
- * visible as `[? expr: reason]` rather than failing the report.
+ * visible as `[? expr: reason]` rather than failing the report. Functions in
+ * `scope` (e.g. `at`, `best`) are callable from expressions; data values are
+ * copied for each placeholder, so an expression cannot change another's scope.
  */
 export function fillSummary(template: string, scope: Record<string, unknown>): string {
+  const fresh = () =>
+    Object.fromEntries(
+      Object.entries(scope).map(([k, v]) => [k, typeof v === "function" ? v : structuredClone(v)]),
+    );
   return template.replace(/\{\{([^}]*)\}\}/g, (_, body: string) => {
     const m = /^(.*?)(?::\s*(\d+)\s*)?$/s.exec(body.trim())!;
     const expr = m[1]!.trim();
     const digits = m[2] ? Number(m[2]) : 4;
     try {
-      return show(evaluate(expr, structuredClone(scope)), digits);
+      return show(evaluate(expr, fresh()), digits);
     } catch (e) {
       return `[? ${expr}: ${(e as Error).message}]`;
     }

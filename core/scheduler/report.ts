@@ -3,6 +3,13 @@
  * plain-data input, and writing the pages. Reading only: a missing artifact is
  * an error, never a reason to recompute.
  *
+ * Beyond the default sections, a report node can ask for what studies need
+ * (see `core/graph/kinds/report.ts`): a summary template over the run's (or
+ * the sweep's) numbers, pivot tables of mean ± sd by factors read from metric
+ * node ids and swept parameters, the NFE each sampler needs to reach a W2,
+ * density panels over time, and training chains (a train node continuing
+ * another) stitched into one curve with the W2 of each stage along it.
+ *
  * @module
  */
 import { join, relative } from "node:path";
@@ -30,10 +37,27 @@ import {
   type RunHeader,
   type RunReport,
   type SamplesSection,
+  type SweepMember,
   type SweepReport,
+  type TableCell,
+  type TableSection,
   type TrainingHistory,
 } from "../../reports/mod.ts";
 import { fillSummary } from "./_summary.ts";
+import { densitySection } from "./_report_density.ts";
+import {
+  compileFactors,
+  factorNames,
+  type FactorValue,
+  fmt,
+  nfeTargetsTable,
+  type Observation,
+  observationsOf,
+  pivotTable,
+  queryFunctions,
+  sweptFactors,
+  type TableSpec,
+} from "./_report_views.ts";
 import { GraphRuntime } from "./execute.ts";
 import { fileAccess } from "./files.ts";
 import { Progress } from "./progress.ts";
@@ -102,42 +126,180 @@ function secondsAt(steps: Float64Array, timing: { step: number[]; seconds: numbe
   return out;
 }
 
-/** The results a summary template can use. */
-async function summaryScope(r: RunRecord, rt: GraphRuntime): Promise<Record<string, unknown>> {
-  const scope: Record<string, unknown> = { ...structuredClone(r.metrics) };
-  const nfe: Record<string, number> = {}, seconds: Record<string, number> = {}, loss: Record<string, number> = {};
-  for (const id of r.graph.order) {
-    const n = r.nodes[id]!;
-    if (n.seconds !== undefined) seconds[id] = n.seconds;
-    if (!usable(r, id)) continue;
-    if (SAMPLE_KINDS(n.kind)) nfe[id] = (await rt.outputs(id)).nfe as number;
-    if (n.kind === "train") {
-      const h = (await rt.outputs(id)).history as HistoryValue;
-      const l = h.columns.loss!;
-      // final loss: mean of the last 5 % of steps (single steps are noisy)
-      const k = Math.max(1, Math.floor(l.length / 20));
-      let s = 0;
-      for (let i = l.length - k; i < l.length; i++) s += l[i]!;
-      loss[id] = s / k;
-      const timing = rt.annotations(id).timing as { seconds: number[] } | undefined;
-      if (timing?.seconds.length) seconds[id] = timing.seconds.at(-1)!;
-    }
-  }
-  return { ...scope, nfe, seconds, loss };
-}
-
+/** What the report node asks for (its validated params). */
 interface ReportParams {
   title?: string;
   summary?: string;
+  sweep_summary?: string;
   sections?: string[];
   field_times: number[];
   field_grid: number;
+  show?: string[];
+  factors?: string;
+  labels?: Record<string, string>;
+  tables?: TableSpec[];
+  nfe_targets?: number[];
+  density?: string[];
 }
 
 function reportParams(r: RunRecord): ReportParams {
   const node = r.graph.order.map((id) => r.graph.nodes[id]!).find((n) => n.kind === "report");
   return (node?.params as unknown as ReportParams | undefined) ??
     { field_times: [0, 0.25, 0.5, 0.75, 1], field_grid: 17 };
+}
+
+const shown = (params: ReportParams, id: string) => !params.show || params.show.includes(id);
+
+/** Mean of the last 5 % of a loss series (single steps are noisy). */
+function finalLoss(l: Float64Array): number {
+  const k = Math.max(1, Math.floor(l.length / 20));
+  let s = 0;
+  for (let i = l.length - k; i < l.length; i++) s += l[i]!;
+  return s / k;
+}
+
+/**
+ * Training chains: a train node whose model input is another train node
+ * continues it (same network, optimiser state and step count). Each node gets
+ * the steps and seconds done before it; a chain is a maximal run of nodes each
+ * continued by exactly one other.
+ */
+interface TrainInfo {
+  id: string;
+  parent?: string;
+  /** Optimiser steps of this node alone, and the steps done before it along its chain. */
+  steps: number;
+  stepsBefore: number;
+  /** Training seconds of this node alone, and before it. */
+  seconds: number;
+  secondsBefore: number;
+  history: HistoryValue;
+  timing?: { step: number[]; seconds: number[] };
+  parameters?: number;
+}
+
+async function trainInfos(r: RunRecord, rt: GraphRuntime): Promise<Map<string, TrainInfo>> {
+  const infos = new Map<string, TrainInfo>();
+  for (const id of r.graph.order) {
+    const n = r.graph.nodes[id]!;
+    if (n.kind !== "train" || !usable(r, id)) continue;
+    const outs = await rt.outputs(id);
+    const history = outs.history as HistoryValue;
+    const timing = rt.annotations(id).timing as { step: number[]; seconds: number[] } | undefined;
+    const model = outs.model as ModelValue;
+    const parentId = n.inputs.model?.node;
+    const parent = parentId !== undefined ? infos.get(parentId) : undefined;
+    infos.set(id, {
+      id,
+      ...(parent ? { parent: parent.id } : {}),
+      steps: history.columns.step!.length,
+      stepsBefore: parent ? parent.stepsBefore + parent.steps : 0,
+      seconds: timing?.seconds.at(-1) ?? r.nodes[id]!.seconds ?? NaN,
+      secondsBefore: parent ? parent.secondsBefore + parent.seconds : 0,
+      history,
+      ...(timing ? { timing } : {}),
+      ...(model.type === "trained" ? { parameters: model.state.params.length } : {}),
+    });
+  }
+  return infos;
+}
+
+function chainsOf(infos: Map<string, TrainInfo>): string[][] {
+  const children = new Map<string, string[]>();
+  for (const t of infos.values()) if (t.parent) children.set(t.parent, [...(children.get(t.parent) ?? []), t.id]);
+  const chains: string[][] = [];
+  for (const t of infos.values()) {
+    const p = t.parent;
+    if (p && children.get(p)!.length === 1) continue; // continues its parent's chain
+    const chain = [t.id];
+    let kids = children.get(t.id) ?? [];
+    while (kids.length === 1) {
+      chain.push(kids[0]!);
+      kids = children.get(kids[0]!) ?? [];
+    }
+    chains.push(chain);
+  }
+  return chains;
+}
+
+/** A chain's name: the common prefix of its ids without a trailing `_`, else its last id. */
+function chainName(ids: string[]): string {
+  if (ids.length === 1) return ids[0]!;
+  let prefix = ids[0]!;
+  for (const id of ids) while (!id.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  prefix = prefix.replace(/_+$/, "");
+  return prefix || ids.at(-1)!;
+}
+
+/** The samplers of a model node scored by a numeric metric: series name → value. */
+function stageScores(r: RunRecord, modelId: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const order = r.graph.order, node = (id: string) => r.graph.nodes[id]!;
+  for (const s of order) {
+    if (!SAMPLE_KINDS(node(s).kind) || node(s).inputs.model?.node !== modelId) continue;
+    const p = node(s).params as { method?: string; steps?: number };
+    const how = [p.method ?? node(s).kind.slice(7), p.steps !== undefined ? `${p.steps} steps` : ""].filter(Boolean)
+      .join(", ");
+    for (const m of order) {
+      const v = r.metrics[m];
+      if (node(m).inputs.samples?.node !== s || typeof v !== "number") continue;
+      out.set(`${node(m).kind.slice(7)} (${how})`, v);
+    }
+  }
+  return out;
+}
+
+/** The line of a sampler in the quality-against-NFE chart: its id without a trailing `_<number>`, else its method. */
+function nfeLine(id: string, kind: string, params: { method?: string }): string {
+  const m = /^(.+?)_\d+$/.exec(id);
+  return m ? m[1]! : params.method ?? kind.slice(7);
+}
+
+/** Quality-against-NFE rows: each numeric metric of a sampler, on lines with at least two NFE values. */
+async function nfeRowsOf(r: RunRecord, rt: GraphRuntime): Promise<NfeRow[]> {
+  const order = r.graph.order, node = (id: string) => r.graph.nodes[id]!;
+  const rows: NfeRow[] = [];
+  for (const id of order) {
+    const k = node(id).kind;
+    if (!k.startsWith("metric.") || !usable(r, id)) continue;
+    const src = node(id).inputs.samples?.node;
+    const value = r.metrics[id];
+    if (!src || !SAMPLE_KINDS(node(src).kind) || !usable(r, src) || typeof value !== "number") continue;
+    rows.push({
+      sampler: nfeLine(src, node(src).kind, node(src).params as { method?: string }),
+      nfe: (await rt.outputs(src)).nfe as number,
+      metric: k.slice(7),
+      value,
+    });
+  }
+  const nfes = new Map<string, Set<number>>();
+  for (const row of rows) nfes.set(row.sampler, (nfes.get(row.sampler) ?? new Set()).add(row.nfe));
+  return rows.filter((row) => nfes.get(row.sampler)!.size >= 2);
+}
+
+/** The results a summary template can use. */
+async function summaryScope(
+  r: RunRecord,
+  rt: GraphRuntime,
+  extra: { observations: Observation[]; nfeRows: NfeRow[]; infos: Map<string, TrainInfo> },
+): Promise<Record<string, unknown>> {
+  const scope: Record<string, unknown> = { ...structuredClone(r.metrics) };
+  const nfe: Record<string, number> = {}, seconds: Record<string, number> = {}, loss: Record<string, number> = {};
+  const steps: Record<string, number> = {}, elapsed: Record<string, number> = {};
+  for (const id of r.graph.order) {
+    const n = r.nodes[id]!;
+    if (n.seconds !== undefined) seconds[id] = n.seconds;
+    if (!usable(r, id)) continue;
+    if (SAMPLE_KINDS(n.kind)) nfe[id] = (await rt.outputs(id)).nfe as number;
+    const t = extra.infos.get(id);
+    if (t) {
+      loss[id] = finalLoss(t.history.columns.loss!);
+      if (Number.isFinite(t.seconds)) seconds[id] = t.seconds;
+      steps[id] = t.stepsBefore + t.steps;
+      elapsed[id] = t.secondsBefore + t.seconds;
+    }
+  }
+  return { ...scope, nfe, seconds, loss, steps, elapsed, ...queryFunctions(extra.observations, extra.nfeRows) };
 }
 
 function bounds(sets: Points[]): [number, number, number, number] {
@@ -161,7 +323,7 @@ function bounds(sets: Points[]): [number, number, number, number] {
  * `field_times` and stores the result in the run folder
  * (`fields/<node>.bin`, referenced from `nodes.<node>.artifacts.field`), so
  * the report, now and later, only reads it. The grid spans the run's sample
- * and reference points.
+ * and reference points. With `show`, only the listed train nodes.
  */
 export async function computeFieldGrids(r: RunRecord, rt: GraphRuntime, runDir: string): Promise<void> {
   const params = reportParams(r);
@@ -182,7 +344,7 @@ export async function computeFieldGrids(r: RunRecord, rt: GraphRuntime, runDir: 
     }
   }
   for (const id of order) {
-    if (node(id).kind !== "train" || !usable(r, id)) continue;
+    if (node(id).kind !== "train" || !usable(r, id) || !shown(params, id)) continue;
     const m = (await rt.outputs(id)).model as ModelValue;
     const pathRef = node(id).inputs.path;
     if (m.type !== "trained" || m.state.config.dim !== 2 || !pathRef) continue;
@@ -218,6 +380,86 @@ export async function computeFieldGrids(r: RunRecord, rt: GraphRuntime, runDir: 
   }
 }
 
+/** One stitched history per training chain, with each stage's scores as validation series at its last step. */
+function chainHistories(r: RunRecord, infos: Map<string, TrainInfo>): {
+  histories: TrainingHistory[];
+  efficiency?: TableSection;
+} {
+  const histories: TrainingHistory[] = [];
+  const rows: Record<string, TableCell>[] = [];
+  const seriesNames = new Set<string>();
+  for (const chain of chainsOf(infos)) {
+    const total = chain.reduce((s, id) => s + infos.get(id)!.steps, 0);
+    const step = new Float64Array(total), seconds = new Float64Array(total), loss = new Float64Array(total);
+    const lr = new Float64Array(total);
+    const val: Record<string, Float64Array> = {};
+    const scores = chain.map((id) => stageScores(r, id));
+    // a validation series is one measured at two or more stages of the chain
+    const counts = new Map<string, number>();
+    for (const s of scores) for (const k of s.keys()) counts.set(k, (counts.get(k) ?? 0) + 1);
+    const curves = chain.length > 1 ? [...counts].filter(([, c]) => c >= 2).map(([k]) => k) : [];
+    for (const k of curves) val[k] = new Float64Array(total).fill(NaN);
+    let at = 0;
+    chain.forEach((id, c) => {
+      const t = infos.get(id)!;
+      const cols = t.history.columns;
+      const own = secondsAt(cols.step!, t.timing);
+      for (let i = 0; i < t.steps; i++) {
+        step[at + i] = t.stepsBefore + cols.step![i]!;
+        seconds[at + i] = t.secondsBefore + own[i]!;
+        loss[at + i] = cols.loss![i]!;
+        lr[at + i] = cols.lr?.[i] ?? NaN;
+      }
+      at += t.steps;
+      for (const k of curves) {
+        const v = scores[c]!.get(k);
+        if (v !== undefined) val[k]![at - 1] = v;
+      }
+      if (chain.length > 1) {
+        const row: Record<string, TableCell> = {
+          model: chainName(chain),
+          node: id,
+          steps: t.stepsBefore + t.steps,
+          seconds: fmt(t.secondsBefore + t.seconds, 3),
+          "ms / step": fmt((1000 * t.seconds) / t.steps, 3),
+          loss: fmt(finalLoss(cols.loss!), 4),
+          parameters: t.parameters ?? null,
+        };
+        for (const k of curves) {
+          seriesNames.add(k);
+          const v = scores[c]!.get(k);
+          row[k] = v !== undefined ? fmt(v, 4) : "";
+        }
+        rows.push(row);
+      }
+    });
+    histories.push({
+      node: chain.length > 1 ? chainName(chain) : chain[0]!,
+      ...(chain.length > 1 ? { label: `${chainName(chain)} (${chain.join(" → ")})` } : {}),
+      step,
+      seconds,
+      loss,
+      lr,
+      ...(curves.length ? { val } : {}),
+    });
+  }
+  if (!rows.length) return { histories };
+  return {
+    histories,
+    efficiency: {
+      kind: "table",
+      id: "training-efficiency",
+      title: "Training efficiency",
+      description:
+        "Each stage of a training chain (a train node continuing another): cumulative steps and training seconds, " +
+        "the final loss (mean of the last 5 % of the stage's steps), parameters (the network's size sets the " +
+        "training memory: parameters, two Adam moments and the batch's activations), and the scores of the stage's samples.",
+      columns: ["model", "node", "steps", "seconds", "ms / step", "loss", "parameters", ...seriesNames],
+      rows,
+    },
+  };
+}
+
 /** Builds the report input of a run from its record and artifacts (and, for the field grids, its folder). */
 export async function buildRunReport(r: RunRecord, rt: GraphRuntime, runDir?: string): Promise<RunReport> {
   const params = reportParams(r);
@@ -226,24 +468,15 @@ export async function buildRunReport(r: RunRecord, rt: GraphRuntime, runDir?: st
   const order = r.graph.order;
   const node = (id: string) => r.graph.nodes[id]!;
   const consumers = (id: string) => order.filter((c) => Object.values(node(c).inputs).some((ref) => ref.node === id));
+  const infos = await trainInfos(r, rt);
 
-  // training curves
-  if (want("history")) {
-    const histories: TrainingHistory[] = [];
-    for (const id of order) {
-      if (node(id).kind !== "train" || !usable(r, id)) continue;
-      const h = (await rt.outputs(id)).history as HistoryValue;
-      const step = h.columns.step!;
-      const timing = rt.annotations(id).timing as { step: number[]; seconds: number[] } | undefined;
-      histories.push({
-        node: id,
-        step,
-        seconds: secondsAt(step, timing),
-        loss: h.columns.loss!,
-        ...(h.columns.lr ? { lr: h.columns.lr } : {}),
-      });
-    }
-    if (histories.length) sections.push({ kind: "history", id: "training", title: "Training", histories });
+  // training curves (chains stitched), and the efficiency of chained stages
+  let efficiency: TableSection | undefined;
+  if (want("history") && infos.size) {
+    const chained = chainHistories(r, infos);
+    efficiency = chained.efficiency;
+    sections.push({ kind: "history", id: "training", title: "Training", histories: chained.histories });
+    if (efficiency) sections.push(efficiency);
   }
 
   // generated samples over their references, trajectories
@@ -257,15 +490,12 @@ export async function buildRunReport(r: RunRecord, rt: GraphRuntime, runDir?: st
     }
     return undefined;
   };
-  const samplePoints: Points[] = [];
   for (const id of order) {
-    if (!SAMPLE_KINDS(node(id).kind) || !usable(r, id)) continue;
+    if (!SAMPLE_KINDS(node(id).kind) || !usable(r, id) || !shown(params, id)) continue;
     const outs = await rt.outputs(id);
     const gen = (outs.samples as SampleSet).points;
     if (!gen) continue;
-    samplePoints.push(gen);
     const reference = await referenceOf(id);
-    if (reference) samplePoints.push(reference);
     if (want("samples")) {
       const s: SamplesSection = {
         kind: "samples",
@@ -291,11 +521,17 @@ export async function buildRunReport(r: RunRecord, rt: GraphRuntime, runDir?: st
     }
   }
 
+  // density panels of chosen samplers (and the target density of Langevin samplers)
+  if (want("density") && params.density) {
+    const d = await densitySection(r, rt, params.density);
+    if (d) sections.push(d);
+  }
+
   // the learned velocity field on a grid (2-D models), computed during the run (computeFieldGrids)
   if (want("field") && runDir) {
     for (const id of order) {
       const file = r.nodes[id]?.artifacts?.field;
-      if (!file) continue;
+      if (!file || !shown(params, id)) continue;
       const a = decodeArtifact(await Deno.readFile(join(runDir, file)));
       const g = a.header.grid as number, times = a.header.times as number[];
       const vectors = a.arrays.vectors as Float64Array;
@@ -311,27 +547,22 @@ export async function buildRunReport(r: RunRecord, rt: GraphRuntime, runDir?: st
     }
   }
 
-  // quality against NFE, when several samplers are scored by the same metric kind
+  // quality against NFE: a line per sampler family (node id without its `_<number>`), when ≥ 3 points share a metric
+  const nfeRows = await nfeRowsOf(r, rt);
   if (want("nfe")) {
-    const rows: NfeRow[] = [];
-    for (const id of order) {
-      const k = node(id).kind;
-      if (!k.startsWith("metric.") || !usable(r, id)) continue;
-      const src = node(id).inputs.samples?.node;
-      const value = r.metrics[id];
-      if (!src || !SAMPLE_KINDS(node(src).kind) || !usable(r, src) || typeof value !== "number") continue;
-      const p = node(src).params as { method?: string };
-      rows.push({
-        sampler: p.method ?? node(src).kind.slice(7),
-        nfe: (await rt.outputs(src)).nfe as number,
-        metric: k.slice(7),
-        value,
-      });
-    }
     const perMetric = new Map<string, number>();
-    for (const row of rows) perMetric.set(row.metric, (perMetric.get(row.metric) ?? 0) + 1);
-    const kept = rows.filter((row) => (perMetric.get(row.metric) ?? 0) >= 3);
+    for (const row of nfeRows) perMetric.set(row.metric, (perMetric.get(row.metric) ?? 0) + 1);
+    const kept = nfeRows.filter((row) => (perMetric.get(row.metric) ?? 0) >= 3);
     if (kept.length) sections.push({ kind: "nfe", id: "nfe", title: "Quality against NFE", rows: kept });
+    const targets = params.nfe_targets ? nfeTargetsTable(kept, params.nfe_targets) : undefined;
+    if (targets && want("tables")) sections.push(targets);
+  }
+
+  // pivot tables over factors read from metric node ids
+  const pattern = compileFactors(params.factors);
+  const observations = observationsOf(r.metrics, pattern, { seed: r.seed });
+  if (want("tables")) {
+    for (const spec of params.tables ?? []) sections.push(pivotTable(observations, spec, params.labels ?? {}));
   }
 
   if (want("metrics") && Object.keys(r.metrics).length) {
@@ -348,7 +579,9 @@ export async function buildRunReport(r: RunRecord, rt: GraphRuntime, runDir?: st
     });
   }
 
-  const summary = params.summary ? fillSummary(params.summary, await summaryScope(r, rt)) : undefined;
+  const summary = params.summary
+    ? fillSummary(params.summary, await summaryScope(r, rt, { observations, nfeRows, infos }))
+    : undefined;
   return {
     header: { ...header(r), ...(params.title ? { name: params.title } : {}) },
     config: { ...(r.config.text ? { yaml: r.config.text } : {}), graph: r.graph },
@@ -366,17 +599,82 @@ export async function writeRunReport(run: CompletedRun): Promise<string> {
   return "report.html";
 }
 
+/** Means over members of every metric node (objects part by part), and their standard deviations. */
+function sweepMeans(observations: Observation[]): { means: Record<string, unknown>; sd: Record<string, unknown> } {
+  const groups = new Map<string, number[]>();
+  for (const o of observations) groups.set(o.metric, [...(groups.get(o.metric) ?? []), o.value]);
+  const means: Record<string, unknown> = {}, sd: Record<string, unknown> = {};
+  for (const [name, values] of groups) {
+    const n = values.length;
+    const mean = values.reduce((s, x) => s + x, 0) / n;
+    const s = n > 1 ? Math.sqrt(values.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : 0;
+    const [id, part] = name.split(".", 2) as [string, string | undefined];
+    if (part === undefined) {
+      means[id] = mean;
+      sd[id] = s;
+    } else {
+      ((means[id] ??= {}) as Record<string, number>)[part] = mean;
+      ((sd[id] ??= {}) as Record<string, number>)[part] = s;
+    }
+  }
+  return { means, sd };
+}
+
+/**
+ * The members a sweep's charts compare. With a `factors` pattern each member
+ * splits into one entry per combination of the pattern's factors (which then
+ * act as swept parameters: W2 against the coupling, coloured by task), its
+ * metrics renamed by the pattern's `metric` group.
+ */
+function chartMembers(
+  members: SweepMember[],
+  records: RunRecord[],
+  pattern: RegExp | undefined,
+  labels: Record<string, string>,
+): SweepMember[] {
+  const names = factorNames(pattern);
+  if (!pattern || !names.length) return members;
+  const out: SweepMember[] = [];
+  members.forEach((m, k) => {
+    const combos = new Map<string, { factors: Record<string, FactorValue>; metrics: Record<string, MetricValue> }>();
+    for (const o of observationsOf(records[k]!.metrics, pattern)) {
+      if (!names.every((n) => o.factors[n] !== undefined)) continue;
+      const f = Object.fromEntries(names.map((n) => [n, o.factors[n]!]));
+      const key = JSON.stringify(f);
+      const c = combos.get(key) ?? { factors: f, metrics: {} };
+      const [id, part] = o.metric.split(".", 2) as [string, string | undefined];
+      if (part === undefined) c.metrics[id] = o.value;
+      else c.metrics[id] = { ...(c.metrics[id] as Record<string, number> | undefined), [part]: o.value };
+      combos.set(key, c);
+    }
+    for (const c of combos.values()) {
+      const shownFactors = Object.fromEntries(
+        Object.entries(c.factors).map(([n, v]) => [n, labels[String(v)] ?? v]),
+      );
+      out.push({ ...m, params: { ...m.params, ...shownFactors }, metrics: c.metrics });
+    }
+  });
+  return out;
+}
+
 /** Builds the sweep report input from the index and the member records. */
 export async function buildSweepReport(index: SweepIndex, runsDir: string, sweepDir: string): Promise<SweepReport> {
-  const members = [];
+  const members: SweepMember[] = [];
+  const records: RunRecord[] = [];
+  const observations: Observation[] = [];
   const histories: TrainingHistory[] = [];
   let first: RunRecord | undefined;
+  let params: ReportParams | undefined, pattern: RegExp | undefined;
   for (const m of index.members) {
     if (!m.run) continue;
     const rec = await readRunRecord(join(runsDir, m.run)).catch(() => undefined);
     if (!rec) continue;
-    first ??= rec;
-    const params = Object.fromEntries(
+    if (!first) {
+      first = rec;
+      params = reportParams(rec);
+      pattern = compileFactors(params.factors);
+    }
+    const swept = Object.fromEntries(
       Object.entries(m.values).filter(([p]) => p !== "seed").map((
         [p, v],
       ) => [p, typeof v === "object" ? JSON.stringify(v) : v as string | number | boolean]),
@@ -384,11 +682,15 @@ export async function buildSweepReport(index: SweepIndex, runsDir: string, sweep
     members.push({
       runId: rec.id,
       seed: rec.seed,
-      params,
+      params: swept,
       metrics: rec.metrics as Record<string, MetricValue>,
       status: rec.status,
       href: relative(sweepDir, join(runsDir, rec.id, "report.html")),
     });
+    records.push(rec);
+    if (rec.status === "ok") {
+      observations.push(...observationsOf(rec.metrics, pattern, { ...sweptFactors(m.values), seed: rec.seed }));
+    }
     if (rec.status !== "ok") continue;
     const rt = readerOf(rec, runsDir);
     for (const id of rec.graph.order) {
@@ -408,9 +710,25 @@ export async function buildSweepReport(index: SweepIndex, runsDir: string, sweep
     }
   }
   const started = index.started;
+  const labels = params?.labels ?? {};
+  const sections: ReportSection[] = [];
+  for (const spec of params?.tables ?? []) sections.push(pivotTable(observations, spec, labels));
+  if (histories.length) sections.push({ kind: "history", id: "training", title: "Training, every member", histories });
+  let summary: string | undefined;
+  if (params?.sweep_summary) {
+    const { means, sd } = sweepMeans(observations);
+    summary = fillSummary(params.sweep_summary, {
+      ...means,
+      sd,
+      members: members.length,
+      seeds: new Set(members.map((m) => m.seed)).size,
+      ...queryFunctions(observations),
+    });
+  }
+  const factors = factorNames(pattern);
   return {
     header: {
-      name: index.name,
+      name: params?.title ?? index.name,
       sweepId: index.id,
       started,
       ...(index.finished
@@ -422,11 +740,10 @@ export async function buildSweepReport(index: SweepIndex, runsDir: string, sweep
       ...(first ? { host: first.host.hostname } : {}),
     },
     ...(first?.config.text ? { config: { yaml: first.config.text } } : {}),
-    params: index.paths.filter((p) => p !== "seed"),
-    members,
-    ...(histories.length
-      ? { sections: [{ kind: "history" as const, id: "training", title: "Training, every member", histories }] }
-      : {}),
+    ...(summary ? { summary } : {}),
+    params: [...index.paths.filter((p) => p !== "seed"), ...factors],
+    members: chartMembers(members, records, pattern, labels),
+    ...(sections.length ? { sections } : {}),
   };
 }
 

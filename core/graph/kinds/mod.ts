@@ -4,6 +4,7 @@
  * @module
  */
 import type { NodeKind } from "../kind.ts";
+import { analysisKinds } from "./analysis.ts";
 import { couplingKinds } from "./couplings.ts";
 import { dataKinds } from "./data.ts";
 import { metricKinds } from "./metrics.ts";
@@ -23,6 +24,7 @@ const families: NodeKind[][] = [
   trainKinds,
   samplerKinds,
   metricKinds,
+  analysisKinds,
   reportKinds,
 ];
 

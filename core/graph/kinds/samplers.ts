@@ -150,6 +150,11 @@ const odeKind = defineKind({
     steps: z.number().int().min(1).max(100_000).default(100),
     atol: z.number().positive().default(1e-5),
     rtol: z.number().positive().default(1e-5),
+    /**
+     * Stop at t = t_end instead of 1 (e.g. 0.999 for the oracle, whose field is
+     * singular at t = 1); absent means 1, so existing keys are unchanged.
+     */
+    t_end: z.number().gt(0).max(1).optional(),
     ...samplerCommon,
   }),
   inputs: common,
@@ -181,6 +186,7 @@ const odeKind = defineKind({
         n: start.n,
         method: p.method,
         ...(p.method === "dopri5" ? { atol: p.atol, rtol: p.rtol } : { steps: p.steps }),
+        ...(p.t_end !== undefined ? { t1: p.t_end } : {}),
         ...(labels ? { labels } : {}),
         ...(p.trajectory ? { saveAt: "steps" as const } : {}),
       });

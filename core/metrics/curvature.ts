@@ -1,0 +1,83 @@
+/**
+ * Curvature of sampled trajectories: how much longer and how much more
+ * turning the paths are than straight lines (seed `001_*` §5.2, "trajectory
+ * straightness"; complements the path energy of `path_energy.ts`).
+ *
+ * @module
+ */
+import type { Trajectory } from "../samplers/mod.ts";
+
+/** The result of {@linkcode trajectoryCurvature}. */
+export interface CurvatureResult {
+  /** Mean over paths of L / ‖x_T − x_0‖ − 1, with L the polyline length: 0 for straight paths. */
+  excessLength: number;
+  /** Mean over paths of the total turning angle Σ_k ∠(Δ_k, Δ_{k+1}) in radians: 0 for straight paths. */
+  turning: number;
+  /** Paths left out because they barely move (chord below 1e-9 of the mean chord). */
+  skipped: number;
+}
+
+/**
+ * For each path through saved states x_0 … x_T with steps Δ_k = x_{k+1} − x_k:
+ *
+ * - excess length `L / ‖x_T − x_0‖ − 1`, `L = Σ_k ‖Δ_k‖` (≥ 0, the triangle inequality; 0 iff the
+ *   states are in order on a segment);
+ * - turning `Σ_k arccos(Δ_k · Δ_{k+1} / (‖Δ_k‖ ‖Δ_{k+1}‖))` (steps of zero length are skipped);
+ *
+ * averaged over paths. Both are measured on the saved polyline, so they
+ * depend on the solver grid; compare trajectories saved at every step of
+ * similar grids. Stochastic samplers' paths are rough (the noise adds length
+ * and turning at every step): score ODE paths.
+ */
+export function trajectoryCurvature(trajectory: Trajectory): CurvatureResult {
+  const { times, states, n, dim } = trajectory;
+  const T = times.length;
+  if (T < 2) throw new RangeError(`Cannot measure curvature on "${T}" saved time(s): save at least two`);
+  if (states.length !== T * n * dim) {
+    throw new RangeError(`Cannot measure curvature: ${states.length} states for T × n × dim = ${T} × ${n} × ${dim}`);
+  }
+  if (n < 1) throw new RangeError("Cannot measure the curvature of an empty trajectory");
+  const stride = n * dim;
+  const chord = new Float64Array(n);
+  let meanChord = 0;
+  for (let i = 0; i < n; i++) {
+    let c2 = 0;
+    for (let j = 0; j < dim; j++) c2 += (states[(T - 1) * stride + i * dim + j]! - states[i * dim + j]!) ** 2;
+    chord[i] = Math.sqrt(c2);
+    meanChord += chord[i]! / n;
+  }
+  let excess = 0, turning = 0, used = 0;
+  const prev = new Float64Array(dim), cur = new Float64Array(dim);
+  for (let i = 0; i < n; i++) {
+    if (!(chord[i]! > 1e-9 * meanChord)) continue;
+    used++;
+    let length = 0, angle = 0, havePrev = false;
+    for (let k = 0; k + 1 < T; k++) {
+      let len2 = 0;
+      for (let j = 0; j < dim; j++) {
+        cur[j] = states[(k + 1) * stride + i * dim + j]! - states[k * stride + i * dim + j]!;
+        len2 += cur[j]! * cur[j]!;
+      }
+      if (len2 === 0) continue;
+      const len = Math.sqrt(len2);
+      length += len;
+      if (havePrev) {
+        let dot = 0, p2 = 0;
+        for (let j = 0; j < dim; j++) {
+          dot += prev[j]! * cur[j]!;
+          p2 += prev[j]! * prev[j]!;
+        }
+        angle += Math.acos(Math.max(-1, Math.min(1, dot / (Math.sqrt(p2) * len))));
+      }
+      prev.set(cur);
+      havePrev = true;
+    }
+    excess += length / chord[i]! - 1;
+    turning += angle;
+  }
+  return {
+    excessLength: used ? excess / used : 0,
+    turning: used ? turning / used : 0,
+    skipped: n - used,
+  };
+}
