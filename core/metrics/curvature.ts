@@ -22,7 +22,8 @@ export interface CurvatureResult {
  *
  * - excess length `L / ‖x_T − x_0‖ − 1`, `L = Σ_k ‖Δ_k‖` (≥ 0, the triangle inequality; 0 iff the
  *   states are in order on a segment);
- * - turning `Σ_k arccos(Δ_k · Δ_{k+1} / (‖Δ_k‖ ‖Δ_{k+1}‖))` (steps of zero length are skipped);
+ * - turning `Σ_k ∠(Δ_k, Δ_{k+1})`, each angle computed as `2 atan2(‖u − w‖, ‖u + w‖)` for the unit
+ *   vectors u, w of the two steps (stable near 0 and π; steps of zero length are skipped);
  *
  * averaged over paths. Both are measured on the saved polyline, so they
  * depend on the solver grid; compare trajectories saved at every step of
@@ -62,12 +63,17 @@ export function trajectoryCurvature(trajectory: Trajectory): CurvatureResult {
       const len = Math.sqrt(len2);
       length += len;
       if (havePrev) {
-        let dot = 0, p2 = 0;
+        // the angle between unit vectors u, w as 2 atan2(‖u − w‖, ‖u + w‖): accurate near 0 and π (Kahan)
+        let p2 = 0;
+        for (let j = 0; j < dim; j++) p2 += prev[j]! * prev[j]!;
+        const pl = Math.sqrt(p2);
+        let minus = 0, plus = 0;
         for (let j = 0; j < dim; j++) {
-          dot += prev[j]! * cur[j]!;
-          p2 += prev[j]! * prev[j]!;
+          const u = prev[j]! / pl, w = cur[j]! / len;
+          minus += (u - w) ** 2;
+          plus += (u + w) ** 2;
         }
-        angle += Math.acos(Math.max(-1, Math.min(1, dot / (Math.sqrt(p2) * len))));
+        angle += 2 * Math.atan2(Math.sqrt(minus), Math.sqrt(plus));
       }
       prev.set(cur);
       havePrev = true;

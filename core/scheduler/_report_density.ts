@@ -18,8 +18,8 @@ const FLOOR = Math.log(1e-12);
 
 /**
  * `log p̂(z) = log((1/n) Σ_i N(z; x_i, diag(h²)))` with Scott's bandwidth
- * `h_j = s_j · n^(−1/6)` per coordinate (s_j the sample standard deviation),
- * the rule of thumb for d = 2; computed in log space per grid point.
+ * `h_j = ½ s_j · n^(−1/6)` per coordinate (s_j the sample standard deviation),
+ * half the rule of thumb for d = 2 (which over-smooths multimodal sets); computed in log space.
  */
 export function kdeLogDensity(points: Points, xs: Float64Array, ys: Float64Array): Float64Array {
   const n = points.n, d = points.data;
@@ -30,7 +30,7 @@ export function kdeLogDensity(points: Points, xs: Float64Array, ys: Float64Array
       sq[j]! += d[2 * i + j]! ** 2 / n;
     }
   }
-  const factor = n ** (-1 / 6);
+  const factor = 0.5 * n ** (-1 / 6);
   const h = [0, 1].map((j) => Math.max(1e-3, Math.sqrt(Math.max(0, sq[j]! - mean[j]! ** 2)) * factor));
   const logNorm = -Math.log(2 * Math.PI * h[0]! * h[1]!) - Math.log(n);
   const out = new Float64Array(xs.length * ys.length);
@@ -116,7 +116,8 @@ export async function densitySection(
     kind: "density",
     id: "density",
     title: "Density over time",
-    description: "Kernel density estimates (Gaussian kernel, Scott's bandwidth) of each sampler's points on one grid " +
+    description:
+      "Kernel density estimates (Gaussian kernel, half Scott's bandwidth) of each sampler's points on one grid " +
       "and colour scale; the last panel is the exact density of the target where it is known.",
     x: xs,
     y: ys,

@@ -210,6 +210,8 @@ export interface TableSpec {
   columns?: string | undefined;
   title?: string | undefined;
   digits: number;
+  /** Only observations whose factors match these values (e.g. `{ field: "model" }`). */
+  where?: Record<string, FactorValue> | undefined;
 }
 
 /**
@@ -219,11 +221,12 @@ export interface TableSpec {
  * observations (just the mean when there is one).
  */
 export function pivotTable(
-  obs: readonly Observation[],
+  obs: Observation[],
   spec: TableSpec,
   labels: Readonly<Record<string, string>> = {},
 ): TableSection {
   const label = (v: FactorValue) => labels[String(v)] ?? String(v);
+  if (spec.where) obs = obs.filter((o) => Object.entries(spec.where!).every(([k, v]) => same(o.factors[k], v)));
   const exact = obs.filter((o) => o.metric === spec.metric);
   const parts = exact.length
     ? []

@@ -26,6 +26,38 @@ function show(value: unknown, digits: number): string {
 }
 
 /**
+ * The `{{ … }}` placeholders of a template: the closing `}}` is the first one
+ * outside braces and quotes, so expressions may hold object literals
+ * (`at("w2", {task: "g8"})`).
+ */
+function placeholders(template: string): { start: number; end: number; body: string }[] {
+  const out: { start: number; end: number; body: string }[] = [];
+  let i = template.indexOf("{{");
+  while (i >= 0) {
+    let depth = 0, quote = "", j = i + 2, end = -1;
+    for (; j < template.length; j++) {
+      const c = template[j]!;
+      if (quote) {
+        if (c === "\\") j++;
+        else if (c === quote) quote = "";
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === "{") depth++;
+      else if (c === "}") {
+        if (depth > 0) depth--;
+        else if (template[j + 1] === "}") {
+          end = j + 2;
+          break;
+        }
+      }
+    }
+    if (end < 0) break;
+    out.push({ start: i, end, body: template.slice(i + 2, end - 2) });
+    i = template.indexOf("{{", end);
+  }
+  return out;
+}
+
+/**
  * Fills a summary template. A placeholder that cannot be evaluated is left
  * visible as `[? expr: reason]` rather than failing the report. Functions in
  * `scope` (e.g. `at`, `best`) are callable from expressions; data values are
@@ -36,14 +68,18 @@ export function fillSummary(template: string, scope: Record<string, unknown>): s
     Object.fromEntries(
       Object.entries(scope).map(([k, v]) => [k, typeof v === "function" ? v : structuredClone(v)]),
     );
-  return template.replace(/\{\{([^}]*)\}\}/g, (_, body: string) => {
-    const m = /^(.*?)(?::\s*(\d+)\s*)?$/s.exec(body.trim())!;
+  let out = "", at = 0;
+  for (const p of placeholders(template)) {
+    out += template.slice(at, p.start);
+    at = p.end;
+    const m = /^(.*?)(?::\s*(\d+)\s*)?$/s.exec(p.body.trim())!;
     const expr = m[1]!.trim();
     const digits = m[2] ? Number(m[2]) : 4;
     try {
-      return show(evaluate(expr, fresh()), digits);
+      out += show(evaluate(expr, fresh()), digits);
     } catch (e) {
-      return `[? ${expr}: ${(e as Error).message}]`;
+      out += `[? ${expr}: ${(e as Error).message}]`;
     }
-  });
+  }
+  return out + template.slice(at);
 }

@@ -249,15 +249,29 @@ function stageScores(r: RunRecord, modelId: string): Map<string, number> {
   return out;
 }
 
-/** The line of a sampler in the quality-against-NFE chart: its id without a trailing `_<number>`, else its method. */
-function nfeLine(id: string, kind: string, params: { method?: string }): string {
+/**
+ * The line of a sampler in the quality-against-NFE chart: its id without a
+ * trailing `_<number>` (`fm_euler_16` → `fm_euler`); an id without one is its
+ * own line when several models are sampled, else the line is its method.
+ */
+function nfeLine(id: string, kind: string, params: { method?: string }, severalModels: boolean): string {
   const m = /^(.+?)_\d+$/.exec(id);
-  return m ? m[1]! : params.method ?? kind.slice(7);
+  return m ? m[1]! : severalModels ? id : params.method ?? kind.slice(7);
 }
 
-/** Quality-against-NFE rows: each numeric metric of a sampler, on lines with at least two NFE values. */
+/**
+ * Quality-against-NFE rows: each numeric metric of a sampler, except samplers
+ * of a train node that another train node continues (the stages of a chain
+ * are scored along training, not compared by NFE).
+ */
 async function nfeRowsOf(r: RunRecord, rt: GraphRuntime): Promise<NfeRow[]> {
   const order = r.graph.order, node = (id: string) => r.graph.nodes[id]!;
+  const continued = new Set(
+    order.filter((id) => node(id).kind === "train").map((id) => node(id).inputs.model?.node).filter((m) =>
+      m !== undefined && node(m).kind === "train"
+    ),
+  );
+  const models = new Set(order.filter((id) => SAMPLE_KINDS(node(id).kind)).map((id) => node(id).inputs.model?.node));
   const rows: NfeRow[] = [];
   for (const id of order) {
     const k = node(id).kind;
@@ -265,23 +279,27 @@ async function nfeRowsOf(r: RunRecord, rt: GraphRuntime): Promise<NfeRow[]> {
     const src = node(id).inputs.samples?.node;
     const value = r.metrics[id];
     if (!src || !SAMPLE_KINDS(node(src).kind) || !usable(r, src) || typeof value !== "number") continue;
+    if (continued.has(node(src).inputs.model?.node)) continue;
     rows.push({
-      sampler: nfeLine(src, node(src).kind, node(src).params as { method?: string }),
+      sampler: nfeLine(src, node(src).kind, node(src).params as { method?: string }, models.size > 1),
       nfe: (await rt.outputs(src)).nfe as number,
       metric: k.slice(7),
       value,
     });
   }
-  const nfes = new Map<string, Set<number>>();
-  for (const row of rows) nfes.set(row.sampler, (nfes.get(row.sampler) ?? new Set()).add(row.nfe));
-  return rows.filter((row) => nfes.get(row.sampler)!.size >= 2);
+  return rows;
 }
 
 /** The results a summary template can use. */
 async function summaryScope(
   r: RunRecord,
   rt: GraphRuntime,
-  extra: { observations: Observation[]; nfeRows: NfeRow[]; infos: Map<string, TrainInfo> },
+  extra: {
+    observations: Observation[];
+    nfeRows: NfeRow[];
+    infos: Map<string, TrainInfo>;
+    labels: Record<string, string>;
+  },
 ): Promise<Record<string, unknown>> {
   const scope: Record<string, unknown> = { ...structuredClone(r.metrics) };
   const nfe: Record<string, number> = {}, seconds: Record<string, number> = {}, loss: Record<string, number> = {};
@@ -299,7 +317,17 @@ async function summaryScope(
       elapsed[id] = t.secondsBefore + t.seconds;
     }
   }
-  return { ...scope, nfe, seconds, loss, steps, elapsed, ...queryFunctions(extra.observations, extra.nfeRows) };
+  return {
+    ...scope,
+    seed: r.seed,
+    nfe,
+    seconds,
+    loss,
+    steps,
+    elapsed,
+    ...queryFunctions(extra.observations, extra.nfeRows),
+    label: (v: unknown) => extra.labels[String(v)] ?? String(v),
+  };
 }
 
 function bounds(sets: Points[]): [number, number, number, number] {
@@ -398,7 +426,10 @@ function chainHistories(r: RunRecord, infos: Map<string, TrainInfo>): {
     const counts = new Map<string, number>();
     for (const s of scores) for (const k of s.keys()) counts.set(k, (counts.get(k) ?? 0) + 1);
     const curves = chain.length > 1 ? [...counts].filter(([, c]) => c >= 2).map(([k]) => k) : [];
-    for (const k of curves) val[k] = new Float64Array(total).fill(NaN);
+    // a curve is named by its metric alone ("w2") when it is the chain's only curve of that metric
+    const metricOf = (k: string) => k.split(" (")[0]!;
+    const nameOf = (k: string) => curves.filter((c) => metricOf(c) === metricOf(k)).length === 1 ? metricOf(k) : k;
+    for (const k of curves) val[nameOf(k)] = new Float64Array(total).fill(NaN);
     let at = 0;
     chain.forEach((id, c) => {
       const t = infos.get(id)!;
@@ -413,7 +444,7 @@ function chainHistories(r: RunRecord, infos: Map<string, TrainInfo>): {
       at += t.steps;
       for (const k of curves) {
         const v = scores[c]!.get(k);
-        if (v !== undefined) val[k]![at - 1] = v;
+        if (v !== undefined) val[nameOf(k)]![at - 1] = v;
       }
       if (chain.length > 1) {
         const row: Record<string, TableCell> = {
@@ -426,9 +457,9 @@ function chainHistories(r: RunRecord, infos: Map<string, TrainInfo>): {
           parameters: t.parameters ?? null,
         };
         for (const k of curves) {
-          seriesNames.add(k);
+          seriesNames.add(nameOf(k));
           const v = scores[c]!.get(k);
-          row[k] = v !== undefined ? fmt(v, 4) : "";
+          row[nameOf(k)] = v !== undefined ? fmt(v, 4) : "";
         }
         rows.push(row);
       }
@@ -553,7 +584,12 @@ export async function buildRunReport(r: RunRecord, rt: GraphRuntime, runDir?: st
     const perMetric = new Map<string, number>();
     for (const row of nfeRows) perMetric.set(row.metric, (perMetric.get(row.metric) ?? 0) + 1);
     const kept = nfeRows.filter((row) => (perMetric.get(row.metric) ?? 0) >= 3);
-    if (kept.length) sections.push({ kind: "nfe", id: "nfe", title: "Quality against NFE", rows: kept });
+    // a log axis when some metric spans more than 20× (e.g. a sampler that diverges at low NFE)
+    const logValue = kept.every((row) => row.value > 0) && [...perMetric.keys()].some((metric) => {
+      const v = kept.filter((row) => row.metric === metric).map((row) => row.value);
+      return v.length > 0 && Math.max(...v) >= 20 * Math.min(...v);
+    });
+    if (kept.length) sections.push({ kind: "nfe", id: "nfe", title: "Quality against NFE", rows: kept, logValue });
     const targets = params.nfe_targets ? nfeTargetsTable(kept, params.nfe_targets) : undefined;
     if (targets && want("tables")) sections.push(targets);
   }
@@ -580,7 +616,10 @@ export async function buildRunReport(r: RunRecord, rt: GraphRuntime, runDir?: st
   }
 
   const summary = params.summary
-    ? fillSummary(params.summary, await summaryScope(r, rt, { observations, nfeRows, infos }))
+    ? fillSummary(
+      params.summary,
+      await summaryScope(r, rt, { observations, nfeRows, infos, labels: params.labels ?? {} }),
+    )
     : undefined;
   return {
     header: { ...header(r), ...(params.title ? { name: params.title } : {}) },
@@ -597,6 +636,16 @@ export async function writeRunReport(run: CompletedRun): Promise<string> {
   const report = await buildRunReport(run.record, run.runtime, run.dir);
   await Deno.writeTextFile(join(run.dir, "report.html"), renderRunReport(report));
   return "report.html";
+}
+
+/** The `steps` parameter of every train node of a record (as configured; a chain's stages are not added up). */
+function trainSteps(r: RunRecord): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const id of r.graph.order) {
+    const n = r.graph.nodes[id]!;
+    if (n.kind === "train") out[id] = (n.params as { steps: number }).steps;
+  }
+  return out;
 }
 
 /** Means over members of every metric node (objects part by part), and their standard deviations. */
@@ -722,7 +771,9 @@ export async function buildSweepReport(index: SweepIndex, runsDir: string, sweep
       sd,
       members: members.length,
       seeds: new Set(members.map((m) => m.seed)).size,
+      steps: trainSteps(first!),
       ...queryFunctions(observations),
+      label: (v: unknown) => labels[String(v)] ?? String(v),
     });
   }
   const factors = factorNames(pattern);

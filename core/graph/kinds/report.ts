@@ -64,6 +64,8 @@ const reportKind = defineKind({
       columns: z.string().min(1).optional(),
       title: z.string().optional(),
       digits: z.number().int().min(1).max(10).default(3),
+      /** Only values whose factors have these values, e.g. `{ field: model }`. */
+      where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     })).optional(),
     /** W2 targets: a table of the NFE each quality-against-NFE line needs to reach them. */
     nfe_targets: z.array(z.number().positive()).min(1).optional(),
