@@ -4,6 +4,8 @@
  *     deno task experiment <name|path> [--set node.params.key=v1,v2 ...] [--seed N]
  *         [--backend wasm|cpu|tensorflow] [--out runs/] [--jobs N] [--no-cache]
  *         [--recompute NODE] [--dry-run] [--data-dir DIR] [--member K]
+ *         [--executor local|slurm [--slurm-partition P] [--slurm-time T] [--slurm-cpus N]
+ *          [--slurm-mem M] [--slurm-args "..."] [--slurm-poll SECONDS]]
  *     deno task flowlab list | show RUN | compare RUN RUN... | gc [--dry-run]
  *     deno task flowlab report RUN|SWEEP [--format html|svg|png] | kinds [KIND] | validate FILE
  *
@@ -33,7 +35,9 @@ import {
   reportRun,
   reportSweep,
   runExperiment,
+  runSlurmSweep,
   showRun,
+  splitShellWords,
   Store,
   writeRunReport,
   writeSweepReport,
@@ -75,8 +79,40 @@ async function cmdRun(args: string[]): Promise<number> {
       "data-dir": { type: "string", multiple: true },
       member: { type: "string" },
       quiet: { type: "boolean", default: false },
+      executor: { type: "string", default: "local" },
+      "slurm-partition": { type: "string" },
+      "slurm-time": { type: "string" },
+      "slurm-cpus": { type: "string" },
+      "slurm-mem": { type: "string" },
+      "slurm-args": { type: "string" },
+      "slurm-poll": { type: "string" },
     },
   });
+  const executor = values.executor!;
+  if (executor !== "local" && executor !== "slurm") {
+    throw new UsageError(`Cannot use --executor "${executor}": expected local or slurm`);
+  }
+  const slurmFlags = Object.keys(values).filter((k) => k.startsWith("slurm-"));
+  if (executor !== "slurm" && slurmFlags.length) {
+    throw new UsageError(`Cannot use --${slurmFlags[0]} without --executor slurm: add --executor slurm`);
+  }
+  if (executor === "slurm" && values.member !== undefined) {
+    throw new UsageError("Cannot use --member with --executor slurm: the leader submits every member itself");
+  }
+  const slurmCpus = values["slurm-cpus"] === undefined ? undefined : Number(values["slurm-cpus"]);
+  if (slurmCpus !== undefined && (!Number.isInteger(slurmCpus) || slurmCpus < 1)) {
+    throw new UsageError(`Cannot use --slurm-cpus "${values["slurm-cpus"]}": expected a positive integer`);
+  }
+  const slurmPoll = values["slurm-poll"] === undefined ? undefined : Number(values["slurm-poll"]);
+  if (slurmPoll !== undefined && !(slurmPoll > 0)) {
+    throw new UsageError(`Cannot use --slurm-poll "${values["slurm-poll"]}": expected a positive number of seconds`);
+  }
+  let slurmArgs: string[] | undefined;
+  try {
+    slurmArgs = values["slurm-args"] === undefined ? undefined : splitShellWords(values["slurm-args"]);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   if (positionals.length !== 1) {
     throw new UsageError(
       `Cannot run: give one experiment name or file; available: ${(await listExperiments()).join(", ")}`,
@@ -120,7 +156,7 @@ async function cmdRun(args: string[]): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", onSigint);
   try {
-    const outcome = await runExperiment({
+    const common = {
       config: parsed.data,
       file,
       text,
@@ -134,13 +170,28 @@ async function cmdRun(args: string[]): Promise<number> {
       noCache: values["no-cache"]!,
       recompute: values.recompute ?? [],
       dryRun: values["dry-run"]!,
-      ...(member !== undefined ? { member } : {}),
       command: ["experiment", ...args],
       progress,
       signal: controller.signal,
-      onRunComplete: writeRunReport,
       onSweepComplete: writeSweepReport,
-    });
+    };
+    const outcome = executor === "slurm"
+      ? await runSlurmSweep({
+        ...common,
+        slurm: {
+          ...(values["slurm-partition"] ? { partition: values["slurm-partition"] } : {}),
+          ...(values["slurm-time"] ? { time: values["slurm-time"] } : {}),
+          ...(slurmCpus !== undefined ? { cpus: slurmCpus } : {}),
+          ...(values["slurm-mem"] ? { mem: values["slurm-mem"] } : {}),
+          ...(slurmArgs ? { args: slurmArgs } : {}),
+          ...(slurmPoll !== undefined ? { pollSeconds: slurmPoll } : {}),
+        },
+      })
+      : await runExperiment({
+        ...common,
+        ...(member !== undefined ? { member } : {}),
+        onRunComplete: writeRunReport,
+      });
     if (outcome.plan) {
       console.log(outcome.plan);
       return 0;
@@ -291,6 +342,8 @@ async function cmdValidate(args: string[]): Promise<number> {
 const USAGE = `Usage:
   deno task experiment <name|file.yaml> [--set node.params.key=v1,v2] [--seed N] [--backend wasm|cpu|tensorflow]
                        [--out runs/] [--jobs N] [--no-cache] [--recompute NODE] [--dry-run] [--data-dir DIR]
+                       [--executor local|slurm [--slurm-partition P] [--slurm-time T] [--slurm-cpus N]
+                        [--slurm-mem M] [--slurm-args "..."]]
   deno task flowlab list | show RUN | compare RUN RUN... | gc [--dry-run]
   deno task flowlab report RUN|SWEEP [--format html|svg|png]
   deno task flowlab kinds [KIND] | validate <name|file.yaml>`;

@@ -36,7 +36,22 @@ export {
   type RunOptions,
   type RunOutcome,
   type SweepIndex,
+  type SweepIndexInput,
+  type SweepIndexOptions,
+  writeSweepIndex,
 } from "./run.ts";
+export {
+  type BatchScriptOptions,
+  memberCommand,
+  type MemberCommandOptions,
+  runSlurmSweep,
+  slurmBatchScript,
+  type SlurmClient,
+  type SlurmOptions,
+  type SlurmOutcome,
+  type SlurmRunOptions,
+  splitShellWords,
+} from "./slurm.ts";
 export { type EntryMeta, type ReadResult, Store, type StoreHooks, uniqueSuffix, writeFileAtomic } from "./store.ts";
 export { compareRuns, showRun } from "./summary.ts";
 export {

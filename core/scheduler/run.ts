@@ -56,6 +56,8 @@ export interface RunOptions {
   kinds?: ReadonlyMap<string, NodeKind>;
   /** A module URL exporting `KINDS`, for worker threads when `kinds` is not the default table. */
   kindsModule?: string;
+  /** The store to use (default: `runs/cache` of `runsDir`); tests pass one with hooks. */
+  store?: Store;
   /** Called after each run's record is final; returns the report's file name (relative to the run folder). */
   onRunComplete?: (run: CompletedRun) => Promise<string | undefined>;
   /** Called after a sweep's index is written; returns the report's file name. */
@@ -109,7 +111,8 @@ export interface RunOutcome {
   status: "ok" | "failed" | "interrupted";
 }
 
-async function frameworkVersion(root: string): Promise<string> {
+/** The framework version from the project's `deno.json` (part of every graph hash); "0.0.0" when absent. */
+export async function frameworkVersion(root: string): Promise<string> {
   try {
     return (JSON.parse(await Deno.readTextFile(join(root, "deno.json"))) as { version?: string }).version ?? "0.0.0";
   } catch {
@@ -279,6 +282,86 @@ export async function findCompletedMembers(
   return found;
 }
 
+/** What {@linkcode writeSweepIndex} indexes. */
+export interface SweepIndexInput {
+  runsDir: string;
+  /** The sweep id ({@linkcode sweepIdOf}); the index goes to `runsDir/<id>/sweep.json`. */
+  id: string;
+  /** Every member of the sweep, in order. */
+  members: readonly PlannedMember[];
+  /** The final run of each member, by member index; a member without one is indexed as `missing`. */
+  runs: ReadonlyMap<number, CompletedRun>;
+  /** When this invocation started (an earlier `sweep.json`'s start is kept). */
+  started: Date;
+}
+
+/** Options for {@linkcode writeSweepIndex}. */
+export interface SweepIndexOptions {
+  /** Writes the sweep report; returns its file name (not called for an interrupted sweep). */
+  onSweepComplete?: (sweep: CompletedSweep) => Promise<string | undefined>;
+  progress?: Progress;
+  /** Mark the sweep interrupted even if no member's record says so (the leader was stopped). */
+  interrupted?: boolean;
+}
+
+/**
+ * Writes `runs/<sweep id>/sweep.json` from the members' final runs, and the
+ * sweep report through `onSweepComplete`. One process (the one that expanded
+ * the sweep: the local runner or the Slurm leader) writes it, never a member.
+ * Status: `interrupted` when a member was, else `ok` when every member's run
+ * is ok, else `failed`.
+ */
+export async function writeSweepIndex(
+  input: SweepIndexInput,
+  options: SweepIndexOptions = {},
+): Promise<{ dir: string; index: SweepIndex }> {
+  const { members, runs } = input;
+  const dir = join(input.runsDir, input.id);
+  await Deno.mkdir(dir, { recursive: true });
+  let previous: SweepIndex | undefined;
+  try {
+    previous = JSON.parse(await Deno.readTextFile(join(dir, "sweep.json"))) as SweepIndex;
+  } catch { /* a new sweep */ }
+  const finals = members.map((m) => runs.get(m.index));
+  const index: SweepIndex = {
+    schema: RUN_SCHEMA,
+    id: input.id,
+    name: members[0]!.graph.name,
+    paths: Object.keys(members[0]!.values),
+    size: members.length,
+    started: previous?.started ?? input.started.toISOString(),
+    finished: new Date().toISOString(),
+    status: options.interrupted || finals.some((r) => r?.record.status === "interrupted")
+      ? "interrupted"
+      : finals.every((r) => r?.record.status === "ok")
+      ? "ok"
+      : "failed",
+    members: members.map((m, k) => ({
+      index: m.index,
+      values: m.values,
+      hash: m.hash,
+      run: finals[k]?.record.id ?? null,
+      status: finals[k]?.record.status ?? "missing",
+      metrics: finals[k]?.record.metrics ?? {},
+    })),
+  };
+  if (options.onSweepComplete && index.status !== "interrupted") {
+    try {
+      const report = await options.onSweepComplete({
+        dir,
+        index,
+        runs: finals.filter((r): r is CompletedRun => r !== undefined),
+        runsDir: input.runsDir,
+      });
+      if (report) index.report = report;
+    } catch (e) {
+      options.progress?.log(`[sweep report] FAILED: ${(e as Error).message}`);
+    }
+  }
+  await writeFileAtomic(join(dir, "sweep.json"), JSON.stringify(index, null, 2) + "\n");
+  return { dir, index };
+}
+
 /**
  * Plans and runs an experiment (or each member of its sweep). Validation
  * errors throw `GraphValidationError` before anything is written.
@@ -313,7 +396,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     }
     members = members.filter((m) => m.index === options.member);
   }
-  const store = new Store(options.runsDir);
+  const store = options.store ?? new Store(options.runsDir);
   const files = fileAccess({
     ...(options.file ? { experimentFile: options.file } : {}),
     root: options.root,
@@ -338,14 +421,6 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
 
   // sweep index: reuse members an earlier invocation of the same sweep completed
   const isSweep = size > 1 && options.member === undefined;
-  const sweepPaths = size > 1 ? Object.keys(members[0]!.values) : [];
-  const sweepDir = sweepId && isSweep ? join(options.runsDir, sweepId) : undefined;
-  let previous: SweepIndex | undefined;
-  if (sweepDir) {
-    try {
-      previous = JSON.parse(await Deno.readTextFile(join(sweepDir, "sweep.json"))) as SweepIndex;
-    } catch { /* a new sweep */ }
-  }
   const reused = new Map<number, CompletedRun>();
   if (sweepId && !recompute.size && !options.noCache) {
     const done = await findCompletedMembers(options.runsDir, sweepId, members);
@@ -628,41 +703,14 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   }
 
   let sweep: RunOutcome["sweep"];
-  if (sweepDir && sweepId) {
-    const runsByIndex = new Map(members.map((m, k) => [m.index, runs[k]!]));
-    await Deno.mkdir(sweepDir, { recursive: true });
-    const index: SweepIndex = {
-      schema: RUN_SCHEMA,
+  if (isSweep && sweepId) {
+    sweep = await writeSweepIndex({
+      runsDir: options.runsDir,
       id: sweepId,
-      name: members[0]!.graph.name,
-      paths: sweepPaths,
-      size,
-      started: previous?.started ?? started.toISOString(),
-      finished: new Date().toISOString(),
-      status: runs.some((r) => r.record.status === "interrupted")
-        ? "interrupted"
-        : runs.every((r) => r.record.status === "ok")
-        ? "ok"
-        : "failed",
-      members: members.map((m) => ({
-        index: m.index,
-        values: m.values,
-        hash: m.hash,
-        run: runsByIndex.get(m.index)!.record.id,
-        status: runsByIndex.get(m.index)!.record.status,
-        metrics: runsByIndex.get(m.index)!.record.metrics,
-      })),
-    };
-    if (options.onSweepComplete && index.status !== "interrupted") {
-      try {
-        const report = await options.onSweepComplete({ dir: sweepDir, index, runs, runsDir: options.runsDir });
-        if (report) index.report = report;
-      } catch (e) {
-        progress.log(`[sweep report] FAILED: ${(e as Error).message}`);
-      }
-    }
-    await writeFileAtomic(join(sweepDir, "sweep.json"), JSON.stringify(index, null, 2) + "\n");
-    sweep = { dir: sweepDir, index };
+      members,
+      runs: new Map(members.map((m, k) => [m.index, runs[k]!])),
+      started,
+    }, { ...(options.onSweepComplete ? { onSweepComplete: options.onSweepComplete } : {}), progress });
   }
   const status = runs.some((r) => r.record.status === "interrupted")
     ? "interrupted"

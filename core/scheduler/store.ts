@@ -62,10 +62,18 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
       while (written < data.length) written += await f.write(data.subarray(written));
     });
     await f.sync();
-  } finally {
+  } catch (e) {
     f.close();
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
   }
-  await Deno.rename(tmp, path);
+  f.close();
+  try {
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
 }
 
 /** Hooks for tests: simulate a crash between writing and renaming. */
@@ -201,15 +209,33 @@ export class Store {
     }
   }
 
-  /** Saves a checkpoint atomically. */
+  /**
+   * Saves a checkpoint atomically. Another process computing the same key may
+   * commit it and drop the checkpoint folder at any moment (even between our
+   * mkdir and rename): the folder is then made again and the write retried.
+   */
   async saveCheckpoint(key: string, bytes: Uint8Array): Promise<void> {
-    await Deno.mkdir(join(this.dir, ".partial", key), { recursive: true });
-    await writeFileAtomic(this.checkpointPath(key), bytes);
+    for (let attempt = 1;; attempt++) {
+      try {
+        await Deno.mkdir(join(this.dir, ".partial", key), { recursive: true });
+        await writeFileAtomic(this.checkpointPath(key), bytes);
+        return;
+      } catch (e) {
+        // NotFound: the folder went away under us; AlreadyExists: mkdir saw it, then it went away
+        const raced = e instanceof Deno.errors.NotFound || e instanceof Deno.errors.AlreadyExists;
+        if (!raced || attempt >= 20) throw e;
+      }
+    }
   }
 
-  /** Removes a node's checkpoints (after its entry is committed). */
+  /**
+   * Removes a node's checkpoint (after its entry is committed), then its folder
+   * if empty. Not recursive: another process still computing the same key may be
+   * writing its next checkpoint there; what it leaves, `gc` removes.
+   */
   async dropCheckpoint(key: string): Promise<void> {
-    await Deno.remove(join(this.dir, ".partial", key), { recursive: true }).catch(() => {});
+    await Deno.remove(this.checkpointPath(key)).catch(() => {});
+    await Deno.remove(join(this.dir, ".partial", key)).catch(() => {});
   }
 
   /** Every committed key. */
