@@ -29,6 +29,17 @@ export interface SlurmClient {
   cancel(job: string, options?: { graceful?: boolean }): Promise<void>;
   /** How each finished task of `job` ended, where Slurm still remembers (best effort: empty when it does not). */
   ends(job: string): Promise<Map<number, TaskEnd>>;
+  /** This user's queued (pending or running) array tasks of jobs named `name`, with each job's batch script. */
+  active(name: string): Promise<ActiveTask[]>;
+}
+
+/** A queued array task (from `squeue`). */
+export interface ActiveTask {
+  job: string;
+  task: number;
+  state: string;
+  /** The batch script the job runs. */
+  script: string;
 }
 
 const decoder = new TextDecoder();
@@ -70,7 +81,7 @@ export function commandClient(): SlurmClient {
       const out = new Map<number, string>();
       for (const line of r.out.split("\n")) {
         const [task, state] = line.trim().split("|");
-        if (!task || !state) continue;
+        if (!task || !state || !/^\[?\d/.test(task)) continue;
         // a pending remainder may still be shown as a range ("3-5" or "[3-5%2]")
         for (const k of parseArray(task.replace(/^\[|\]$/g, ""))) out.set(k, state);
       }
@@ -86,6 +97,19 @@ export function commandClient(): SlurmClient {
           throw new Error(`Cannot cancel job ${job}: scancel said "${r.err}" (exit ${r.code})`);
         }
       }
+    },
+    async active(name) {
+      const r = await run("squeue", ["--me", "--noheader", "--array", `--name=${name}`, "--format=%F|%K|%T|%o"]);
+      if (r.code !== 0) throw new Error(`Cannot list the queue: squeue said "${r.err}" (exit ${r.code})`);
+      const out: ActiveTask[] = [];
+      for (const line of r.out.split("\n")) {
+        const [job, task, state, ...script] = line.trim().split("|");
+        if (!job || !task || !state || !/^\d+$/.test(job) || !/^\[?\d/.test(task)) continue;
+        for (const k of parseArray(task.replace(/^\[|\]$/g, ""))) {
+          out.push({ job, task: k, state, script: script.join("|") });
+        }
+      }
+      return out;
     },
     async ends(job) {
       const out = new Map<number, TaskEnd>();

@@ -40,6 +40,11 @@ export class Progress {
     this.#quiet = options.quiet ?? false;
   }
 
+  /** True when bars are redrawn in place (a terminal, not quiet); otherwise progress is plain lines. */
+  get tty(): boolean {
+    return this.#tty && !this.#quiet;
+  }
+
   /** True when stderr is a terminal (and `CI` is not set). */
   static detectTty(): boolean {
     try {

@@ -33,7 +33,7 @@ import {
 } from "./run.ts";
 import { Store, writeFileAtomic } from "./store.ts";
 
-export { commandClient, type SlurmClient, type TaskEnd } from "./_slurm_client.ts";
+export { type ActiveTask, commandClient, type SlurmClient, type TaskEnd } from "./_slurm_client.ts";
 export { formatArray, parseArray, shellQuote, splitShellWords } from "./_slurm_shell.ts";
 
 /** Resources and behaviour of the Slurm executor (`--slurm-*` on the command line). */
@@ -68,6 +68,8 @@ export interface SlurmRunOptions
 export interface SlurmOutcome extends RunOutcome {
   /** The submission (absent when nothing was missing; in a dry run, what would be submitted, with no id). */
   job?: { id?: string; array: string; members: number[]; script: string; sbatch: string[] };
+  /** Jobs of an earlier leader still queued with members of this sweep, followed instead of resubmitted. */
+  attached?: string[];
 }
 
 /** Options for {@linkcode memberCommand}. */
@@ -270,7 +272,23 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
   const fresh = options.noCache === true || recompute.length > 0;
   const done = fresh ? new Map() : await completedOf(options.runsDir, sweepId, members);
   const missing = members.filter((m) => !done.has(m.index));
-  const array = formatArray(missing.map((m) => m.index));
+  const jobName = `flowlab-${groupId}`;
+  // tasks an earlier leader submitted (say, from a login session that ended) and Slurm still holds:
+  // followed, not submitted twice
+  const inFlight = new Map<number, string>();
+  let queueNote = "";
+  if (!fresh && missing.length) {
+    try {
+      for (const t of await client.active(jobName)) {
+        if (t.script.startsWith(logDir + "/") && missing.some((m) => m.index === t.task)) inFlight.set(t.task, t.job);
+      }
+    } catch (e) {
+      if (!options.dryRun) throw e;
+      queueNote = ` (the queue could not be read: ${(e as Error).message})`;
+    }
+  }
+  const toSubmit = missing.filter((m) => !inFlight.has(m.index));
+  const array = formatArray(toSubmit.map((m) => m.index));
   const command = memberCommand({
     deno: slurm.deno ?? Deno.execPath(),
     root: options.root,
@@ -289,7 +307,7 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
     command,
     logDir,
     root: options.root,
-    jobName: `flowlab-${groupId}`,
+    jobName,
     slurm,
     notes: [
       `flowlab ${sweepId ? `sweep ${sweepId}` : `run of ${name}`}: array task K runs member K (0-based) of ${size}.`,
@@ -297,35 +315,43 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
     ],
   });
   const sbatch = [`--array=${array}`, ...(slurm.args ?? [])];
-  const job = { array, members: missing.map((m) => m.index), script, sbatch };
+  const job = { array, members: toSubmit.map((m) => m.index), script, sbatch };
+  const attachedJobs = [...new Set(inFlight.values())];
   const summary = `${sweepId ? `sweep ${sweepId}` : `run ${groupId}`}: ${size} member${size === 1 ? "" : "s"}, ${
     size - missing.length
-  } complete, ${missing.length} to submit`;
+  } complete, ${
+    inFlight.size
+      ? `${inFlight.size} queued in job${attachedJobs.length > 1 ? "s" : ""} ${attachedJobs.join(", ")}, `
+      : ""
+  }${toSubmit.length} to submit`;
 
   if (options.dryRun) {
-    const plan = missing.length
+    const plan = toSubmit.length
       ? [
-        summary,
+        summary + queueNote,
         `sbatch --parsable ${sbatch.map(shellQuote).join(" ")} ${shellQuote(scriptFile)}`,
         `--- ${scriptFile} ---`,
         script.trimEnd(),
       ].join("\n")
-      : `${summary}: nothing to submit`;
-    return { runs: [], plan, status: "ok", ...(missing.length ? { job } : {}) };
+      : `${summary}: nothing to submit${queueNote}`;
+    return { runs: [], plan, status: "ok", ...(toSubmit.length ? { job } : {}) };
   }
 
+  // records that were final before this leader started belong to earlier attempts
+  const earlierFinal = new Set(
+    (await listRunRecords(options.runsDir)).filter((r) => r.record.status !== "running").map((r) => r.record.id),
+  );
+  // job → its members this leader follows
+  const jobs = new Map<string, number[]>();
+  for (const [k, j] of inFlight) jobs.set(j, [...(jobs.get(j) ?? []), k]);
   let jobId: string | undefined;
-  let cancelled = false;
-  let newRecords = new Set<string>();
-  const ends = new Map<number, TaskEnd>();
-  if (missing.length) {
+  if (toSubmit.length) {
     await Deno.mkdir(logDir, { recursive: true });
     await writeFileAtomic(scriptFile, script);
     await Deno.chmod(scriptFile, 0o755).catch(() => {});
-    // run folders that exist now are not this submission's
-    const before = new Set((await listRunRecords(options.runsDir)).map((r) => r.record.id));
     if (signal.aborted) return { runs: [], status: "interrupted" };
     jobId = await client.submit(scriptFile, sbatch);
+    jobs.set(jobId, job.members);
     const submission = {
       job: jobId,
       array,
@@ -333,47 +359,49 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
       submitted: started.toISOString(),
       script: scriptFile,
     };
-    const log = join(logDir, "submissions.jsonl");
-    await Deno.writeTextFile(log, JSON.stringify(submission) + "\n", { append: true });
-    progress.log(
-      `${summary}; submitted job ${jobId} (array ${array}); logs in ${logDir}`,
-    );
-    cancelled = await follow(jobId, missing, { client, progress, signal, slurm, runsDir: options.runsDir, sweepId });
-    for (const [k, e] of await client.ends(jobId)) ends.set(k, e);
-    newRecords = new Set(
-      (await listRunRecords(options.runsDir)).map((r) => r.record.id).filter((id) => !before.has(id)),
-    );
+    await Deno.writeTextFile(join(logDir, "submissions.jsonl"), JSON.stringify(submission) + "\n", { append: true });
+    progress.log(`${summary}; submitted job ${jobId} (array ${array}); logs in ${logDir}`);
+  } else if (inFlight.size) {
+    progress.log(`${summary}; following the queued tasks; logs in ${logDir}`);
   } else {
     progress.log(`${summary}: every member is complete`);
   }
+  let cancelled = false;
+  const ends = new Map<number, TaskEnd & { job: string }>();
+  if (jobs.size) {
+    cancelled = await follow(jobs, members, { client, progress, signal, slurm, runsDir: options.runsDir, sweepId });
+    for (const [j, ks] of jobs) {
+      const e = await client.ends(j);
+      for (const k of ks) ends.set(k, { ...(e.get(k) ?? { state: "ENDED", exitCode: "?" }), job: j });
+    }
+  }
 
-  // collect each member's final run: an earlier complete one, or this submission's newest record
+  // collect each member's final run: an earlier complete one, or the newest record of this attempt
   const store = new Store(options.runsDir);
   const all = await listRunRecords(options.runsDir);
   const runs = new Map<number, CompletedRun>();
   const failures: string[] = [];
+  const ofMember = (r: { record: RunRecord }, m: PlannedMember) =>
+    r.record.name === name &&
+    (sweepId ? r.record.sweep?.id === sweepId && r.record.sweep.index === m.index : !r.record.sweep);
   for (const m of members) {
     const earlier = done.get(m.index);
     if (earlier) {
       runs.set(m.index, { ...earlier, runtime: readerOf(earlier.record, options.runsDir), store });
       continue;
     }
-    const mine = all.find((r) =>
-      newRecords.has(r.record.id) &&
-      (sweepId ? r.record.sweep?.id === sweepId && r.record.sweep.index === m.index : !r.record.sweep) &&
-      r.record.name === name
-    );
+    const attempt = all.filter((r) => !earlierFinal.has(r.record.id));
+    const mine = attempt.find((r) => ofMember(r, m));
     const end = ends.get(m.index);
-    const logFile = jobId ? join(logDir, `${jobId}_${m.index}.out`) : "";
-    const strangers = all.filter((r) => newRecords.has(r.record.id) && r.record.name === name && r !== mine);
+    const task = end ? `${end.job}_${m.index}` : `${m.index}`;
+    const logFile = end ? join(logDir, `${task}.out`) : "";
     if (
       (mine && mine.record.graph.hash !== m.hash) ||
-      (!mine && strangers.some((r) => r.record.sweep?.index === m.index && r.record.sweep.id !== sweepId))
+      (!mine && attempt.some((r) => r.record.name === name && r.record.sweep?.index === m.index))
     ) {
       failures.push(
-        `${
-          describe(m)
-        }: the member planned another graph than the leader (did the experiment file or the code change after submission?)`,
+        `${describe(m)}: the member planned another graph than the leader ` +
+          `(did the experiment file or the code change after submission?)`,
       );
     }
     if (mine && mine.record.status === "running") {
@@ -381,8 +409,8 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
       const rec = mine.record;
       rec.status = cancelled ? "interrupted" : "failed";
       rec.finished = new Date().toISOString();
-      rec.error = `Slurm task ${jobId}_${m.index} ended ${end ? `${end.state} (exit ${end.exitCode})` : ""}`.trimEnd() +
-        ` before the member finished; run the same command again to resume`;
+      rec.error = `Slurm task ${task} ended${end ? ` ${end.state} (exit ${end.exitCode})` : ""} before the member ` +
+        `finished; run the same command again to resume`;
       await writeRunRecord(mine.dir, rec);
     }
     if (mine) {
@@ -426,15 +454,17 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
     ...(sweep ? { sweep } : {}),
     status,
     ...(jobId ? { job: { id: jobId, ...job } } : {}),
+    ...(attachedJobs.length ? { attached: attachedJobs } : {}),
   };
 }
 
 /**
- * Follows array `job` until none of its tasks is queued; on abort, cancels it
- * (gracefully, then outright after `graceSeconds`). Returns whether it was cancelled.
+ * Follows the array jobs (job → member indices) until none of their tasks is
+ * queued; on abort, cancels them (gracefully, then outright after
+ * `graceSeconds`). Returns whether they were cancelled.
  */
 async function follow(
-  job: string,
+  jobs: ReadonlyMap<string, readonly number[]>,
   members: readonly PlannedMember[],
   context: {
     client: SlurmClient;
@@ -448,46 +478,53 @@ async function follow(
   const { client, progress, signal, slurm } = context;
   const poll = Math.max(0.05, slurm.pollSeconds ?? 5) * 1000;
   const grace = (slurm.graceSeconds ?? 60) * 1000;
-  const tty = Progress.detectTty();
-  const bar = tty ? progress.sink("slurm") : undefined;
-  bar?.start(members.length, `job ${job}`);
+  const ids = [...jobs.keys()];
+  const label = `job${ids.length > 1 ? "s" : ""} ${ids.join(", ")}`;
+  const followed = [...jobs.values()].flat();
+  const bar = progress.tty ? progress.sink("slurm") : undefined;
+  bar?.start(followed.length, label);
   let cancelledAt: number | undefined, hard = false, last = "", failedPolls = 0, ok = 0;
   let finished = new Set<number>();
+  const cancelAll = async (graceful: boolean) => {
+    for (const j of ids) await client.cancel(j, { graceful }).catch((e) => progress.log((e as Error).message));
+  };
   for (;;) {
     if (signal.aborted && cancelledAt === undefined) {
       cancelledAt = Date.now();
-      progress.log(`Cancelling job ${job}: running members save a checkpoint and stop (Ctrl-C again to leave at once)`);
-      await client.cancel(job, { graceful: true }).catch((e) => progress.log((e as Error).message));
+      progress.log(`Cancelling ${label}: running members save a checkpoint and stop (Ctrl-C again to leave at once)`);
+      await cancelAll(true);
     }
     if (cancelledAt !== undefined && !hard && Date.now() - cancelledAt > grace) {
       hard = true;
-      await client.cancel(job).catch((e) => progress.log((e as Error).message));
+      await cancelAll(false);
     }
-    let queue: Map<number, string>;
+    const queued = new Map<number, string>();
     try {
-      queue = await client.queue(job);
+      for (const [j, ks] of jobs) {
+        const q = await client.queue(j);
+        for (const k of ks) if (q.has(k)) queued.set(k, q.get(k)!);
+      }
       failedPolls = 0;
     } catch (e) {
       // the controller may be briefly unreachable: keep trying for a while
       if (++failedPolls >= 12) throw e;
       if (failedPolls === 1) progress.log(`${(e as Error).message}; retrying`);
-      await sleep(poll, signal.aborted ? new AbortController().signal : signal);
+      await sleep(poll, cancelledAt === undefined ? signal : new AbortController().signal);
       continue;
     }
-    const ended = new Set(members.map((m) => m.index).filter((k) => !queue.has(k)));
+    const ended = new Set(followed.filter((k) => !queued.has(k)));
     if (ended.size !== finished.size) {
       finished = ended;
       const complete = await completedOf(context.runsDir, context.sweepId, members);
       ok = [...ended].filter((k) => complete.has(k)).length;
     }
-    const running = [...queue.values()].filter((s) => s !== "PENDING").length;
-    const pending = queue.size - running;
-    const failed = finished.size - ok;
-    const line = `${ok} ok, ${failed} failed, ${running} running, ${pending} pending`;
+    const running = [...queued.values()].filter((s) => s !== "PENDING").length;
+    const pending = queued.size - running;
+    const line = `${ok} ok, ${finished.size - ok} failed, ${running} running, ${pending} pending`;
     if (bar) bar.update(finished.size, line);
-    else if (line !== last) progress.log(`[slurm] job ${job}: ${line}`);
+    else if (line !== last) progress.log(`[slurm] ${label}: ${line}`);
     last = line;
-    if (queue.size === 0) break;
+    if (queued.size === 0) break;
     await sleep(poll, cancelledAt === undefined ? signal : new AbortController().signal);
   }
   bar?.end();

@@ -4,7 +4,7 @@
  * `SLURM_ARRAY_TASK_ID`: the leader's logic tested where no cluster exists.
  */
 import { parseArray, shellQuote } from "../../core/scheduler/slurm.ts";
-import type { SlurmClient, TaskEnd } from "../../core/scheduler/slurm.ts";
+import type { ActiveTask, SlurmClient, TaskEnd } from "../../core/scheduler/slurm.ts";
 
 interface FakeTask {
   state: "PENDING" | "RUNNING" | "DONE" | "CANCELLED";
@@ -15,7 +15,7 @@ interface FakeTask {
 /** A fake `SlurmClient`; `fail` lists task ids that fail at once (as on a broken node) without running. */
 export class FakeSlurm implements SlurmClient {
   readonly submissions: { job: string; array: number[]; args: string[]; script: string }[] = [];
-  readonly #jobs = new Map<string, { script: string; output: string; tasks: Map<number, FakeTask> }>();
+  readonly #jobs = new Map<string, { script: string; output: string; name: string; tasks: Map<number, FakeTask> }>();
   readonly #slots: number;
   readonly #fail: Set<number>;
   #next = 100;
@@ -37,6 +37,7 @@ export class FakeSlurm implements SlurmClient {
     this.#jobs.set(job, {
       script,
       output,
+      name: /^#SBATCH --job-name=(\S+)$/m.exec(text)?.[1] ?? "",
       tasks: new Map(array.map((k) => [k, { state: "PENDING" } as FakeTask])),
     });
     this.#schedule(job);
@@ -85,6 +86,17 @@ export class FakeSlurm implements SlurmClient {
       else if (t.state === "RUNNING") t.child?.kill(options.graceful ? "SIGINT" : "SIGTERM");
     }
     return Promise.resolve();
+  }
+
+  active(name: string): Promise<ActiveTask[]> {
+    const out: ActiveTask[] = [];
+    for (const [job, j] of this.#jobs) {
+      if (j.name !== name) continue;
+      for (const [task, t] of j.tasks) {
+        if (t.state === "PENDING" || t.state === "RUNNING") out.push({ job, task, state: t.state, script: j.script });
+      }
+    }
+    return Promise.resolve(out);
   }
 
   ends(job: string): Promise<Map<number, TaskEnd>> {

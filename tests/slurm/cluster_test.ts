@@ -175,6 +175,28 @@ Deno.test({
       });
 
       await t.step(
+        "a leader that dies leaves its array running; the same command follows it, submitting nothing",
+        async () => {
+          const runs = await Deno.makeTempDir();
+          const file = await writeSweep(runs, [60, 80, 100, 8000]);
+          const first = spawnLeader([file, "--out", runs]);
+          await waitFor("the submission", async () => (await submissions(runs)).length === 1);
+          const job = (await submissions(runs))[0]!.job;
+          first.child.kill("SIGKILL"); // a lost login session
+          await first.output;
+          assert.notEqual(await queued(job), "");
+          const second = await slurmCli([file, "--out", runs]);
+          assert.equal(second.code, 0, second.out);
+          assert.match(second.out, new RegExp(`\\d complete, \\d queued in job ${job}, 0 to submit; following`));
+          assert.equal((await submissions(runs)).length, 1);
+          const sweep = await readSweep(runs);
+          assert.equal(sweep.index.status, "ok");
+          assert.ok(sweep.index.members.every((m) => m.run !== null));
+          await Deno.remove(runs, { recursive: true });
+        },
+      );
+
+      await t.step(
         "Ctrl-C on the leader cancels the array; members stop as interrupted and the same command resumes",
         async () => {
           const runs = await Deno.makeTempDir();
