@@ -9,7 +9,7 @@ import type { Trajectory } from "../samplers/mod.ts";
 
 /** The result of {@linkcode trajectoryCurvature}. */
 export interface CurvatureResult {
-  /** Mean over paths of L / ‖x_T − x_0‖ − 1, with L the polyline length: 0 for straight paths. */
+  /** Σ_i L_i / Σ_i ‖x_T − x_0‖ − 1 over paths, with L_i the polyline length: 0 for straight paths. */
   excessLength: number;
   /** Mean over paths of the total turning angle Σ_k ∠(Δ_k, Δ_{k+1}) in radians: 0 for straight paths. */
   turning: number;
@@ -20,12 +20,13 @@ export interface CurvatureResult {
 /**
  * For each path through saved states x_0 … x_T with steps Δ_k = x_{k+1} − x_k:
  *
- * - excess length `L / ‖x_T − x_0‖ − 1`, `L = Σ_k ‖Δ_k‖` (≥ 0, the triangle inequality; 0 iff the
- *   states are in order on a segment);
+ * - excess length `Σ_i L_i / Σ_i ‖x_T − x_0‖ − 1` with `L_i = Σ_k ‖Δ_k‖` (≥ 0 by the triangle
+ *   inequality; 0 iff every path's states are in order on a segment) — a ratio of totals, so paths whose
+ *   ends almost meet (a tiny chord) cannot dominate it;
  * - turning `Σ_k ∠(Δ_k, Δ_{k+1})`, each angle computed as `2 atan2(‖u − w‖, ‖u + w‖)` for the unit
  *   vectors u, w of the two steps (stable near 0 and π; steps of zero length are skipped);
  *
- * averaged over paths. Both are measured on the saved polyline, so they
+ * the turning averaged over paths. Both are measured on the saved polyline, so they
  * depend on the solver grid; compare trajectories saved at every step of
  * similar grids. Stochastic samplers' paths are rough (the noise adds length
  * and turning at every step): score ODE paths.
@@ -47,12 +48,12 @@ export function trajectoryCurvature(trajectory: Trajectory): CurvatureResult {
     chord[i] = Math.sqrt(c2);
     meanChord += chord[i]! / n;
   }
-  let excess = 0, turning = 0, used = 0;
+  let length = 0, chords = 0, turning = 0, used = 0;
   const prev = new Float64Array(dim), cur = new Float64Array(dim);
   for (let i = 0; i < n; i++) {
     if (!(chord[i]! > 1e-9 * meanChord)) continue;
     used++;
-    let length = 0, angle = 0, havePrev = false;
+    let path = 0, angle = 0, havePrev = false;
     for (let k = 0; k + 1 < T; k++) {
       let len2 = 0;
       for (let j = 0; j < dim; j++) {
@@ -61,7 +62,7 @@ export function trajectoryCurvature(trajectory: Trajectory): CurvatureResult {
       }
       if (len2 === 0) continue;
       const len = Math.sqrt(len2);
-      length += len;
+      path += len;
       if (havePrev) {
         // the angle between unit vectors u, w as 2 atan2(‖u − w‖, ‖u + w‖): accurate near 0 and π (Kahan)
         let p2 = 0;
@@ -78,11 +79,12 @@ export function trajectoryCurvature(trajectory: Trajectory): CurvatureResult {
       prev.set(cur);
       havePrev = true;
     }
-    excess += length / chord[i]! - 1;
+    length += path;
+    chords += chord[i]!;
     turning += angle;
   }
   return {
-    excessLength: used ? excess / used : 0,
+    excessLength: used ? length / chords - 1 : 0,
     turning: used ? turning / used : 0,
     skipped: n - used,
   };

@@ -101,6 +101,15 @@ Deno.test("trajectoryCurvature() is 0 for straight paths and exact for a right a
   });
   assert.ok(Math.abs(corner.excessLength - (2 / Math.SQRT2 - 1)) < 1e-12);
   assert.ok(Math.abs(corner.turning - Math.PI / 2) < 1e-12);
+  // two paths: excess length is a ratio of totals, (1 + 2) / (1 + √2) − 1; turning the mean, (0 + π/2) / 2
+  const both = trajectoryCurvature({
+    times: Float64Array.from([0, 0.5, 1]),
+    states: Float64Array.from([0, 0, 0, 0, 0.5, 0, 1, 0, 1, 0, 1, 1]),
+    n: 2,
+    dim: 2,
+  });
+  assert.ok(Math.abs(both.excessLength - (3 / (1 + Math.SQRT2) - 1)) < 1e-12, `${both.excessLength}`);
+  assert.ok(Math.abs(both.turning - Math.PI / 4) < 1e-12);
   // N chords of a unit half circle: length 2N sin(π/2N) over chord 2, N − 1 turns of π/N
   const N = 16;
   const arc = Array.from({ length: N + 1 }, (_, k) => [Math.cos((Math.PI * k) / N), Math.sin((Math.PI * k) / N)]);

@@ -130,7 +130,7 @@ const classPrecisionKind = defineKind({
 
 const curvatureKind = defineKind({
   kind: "metric.curvature",
-  version: 1,
+  version: 2,
   summary: "curvature of sampled paths: excess length over the chord and total turning angle (0 when straight)",
   params: z.strictObject({}),
   inputs: { trajectories: { type: "trajectories", doc: "a sampler run with trajectory: true" } },
