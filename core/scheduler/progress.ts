@@ -78,7 +78,7 @@ export class Progress {
         started = performance.now();
         lastDraw = 0;
         done = 0;
-        if (!this.#tty) this.log(`[${task}] ${label}: ${total} steps`);
+        if (!this.#tty) this.log(`[${task}] ${label}: ${total} to do`);
       },
       update: (d, s) => {
         done = d;

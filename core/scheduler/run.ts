@@ -523,6 +523,21 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   signal.addEventListener("abort", onAbort);
   const state = new Map<string, "done" | "failed" | "interrupted">();
   const errors = new Map<string, string>();
+  // sweep progress: a member is done when every one of its stored nodes has settled
+  const left = new Map<number, number>();
+  for (const t of tasks.values()) for (const u of t.users) left.set(u.member, (left.get(u.member) ?? 0) + 1);
+  const sweepBar = members.length > 1 ? progress.sink("sweep") : undefined;
+  let membersDone = members.filter((_, k) => !left.get(k)).length;
+  sweepBar?.start(members.length, "members");
+  sweepBar?.update(membersDone);
+  const memberSettled = (k: number, status: string) => {
+    const n = (left.get(k) ?? 0) - 1;
+    left.set(k, n);
+    if (n > 0) return;
+    membersDone++;
+    const values = Object.entries(members[k]!.values).map(([p, v]) => `${p}=${JSON.stringify(v)}`).join(" ");
+    sweepBar?.update(membersDone, `last: ${values}${status === "ok" || status === "cached" ? "" : ` (${status})`}`);
+  };
   const settle = (
     t: Task,
     status: "ok" | "cached" | "failed" | "skipped" | "interrupted",
@@ -543,6 +558,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
       if (status === "failed" || status === "skipped" || status === "interrupted") {
         runtimes[u.member]!.markFailed(u.id, extra.error ?? status);
       }
+      memberSettled(u.member, s);
     });
   };
   const runTask = async (t: Task): Promise<void> => {
@@ -636,6 +652,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   } finally {
     signal.removeEventListener("abort", onAbort);
     pool?.close();
+    sweepBar?.end();
   }
 
   // records, metrics, reports
