@@ -9,6 +9,11 @@
 #   tests/slurm/cluster.sh stop     stop the daemons this script started, remove the folder
 #   tests/slurm/cluster.sh status   exit 0 when the cluster answers
 #   tests/slurm/cluster.sh env      print `SLURM_CONF=...` for the clients
+#   tests/slurm/cluster.sh use PID / leave PID
+#                                   register / unregister a user of the cluster (a test
+#                                   process); `leave` stops a cluster that tests started
+#                                   ($FLOWLAB_SLURM_OWNER=tests at start) once no live
+#                                   user is left, so concurrent test runs share one cluster
 #
 # The folder is $FLOWLAB_SLURM_DIR (default: $TMPDIR/flowlab-slurm). Clients
 # (sbatch, squeue, scancel, scontrol) find the cluster through SLURM_CONF, which
@@ -133,7 +138,7 @@ start() {
   $SUDO chmod 400 "$DIR/munge/munge.key"
   $SUDO runuser -u munge -- munged --key-file="$DIR/munge/munge.key" --socket="$SOCKET" \
     --pid-file="$DIR/munge/munged.pid" --log-file="$DIR/munge/munged.log" --seed-file="$DIR/munge/munged.seed" \
-    >"$DIR/log/munged.out" 2>&1 || {
+    >"$DIR/log/munged.out" 2>&1 9>&- || {
     say "munged did not start: $(cat "$DIR/log/munged.out" 2>/dev/null)"
     return 3
   }
@@ -146,11 +151,11 @@ start() {
 
   write_conf
   export SLURM_CONF="$CONF"
-  $SUDO env SLURM_CONF="$CONF" slurmctld -f "$CONF" -i >"$DIR/log/slurmctld.out" 2>&1 || {
+  $SUDO env SLURM_CONF="$CONF" slurmctld -f "$CONF" -i >"$DIR/log/slurmctld.out" 2>&1 9>&- || {
     say "slurmctld did not start: $(tail -n 5 "$DIR/log/slurmctld.log" 2>/dev/null)"
     return 3
   }
-  $SUDO env SLURM_CONF="$CONF" slurmd -f "$CONF" >"$DIR/log/slurmd.out" 2>&1 || {
+  $SUDO env SLURM_CONF="$CONF" slurmd -f "$CONF" >"$DIR/log/slurmd.out" 2>&1 9>&- || {
     say "slurmd did not start: $(tail -n 5 "$DIR/log/slurmd.log" 2>/dev/null)"
     return 3
   }
@@ -165,6 +170,7 @@ start() {
     return 3
   fi
   echo "SLURM_CONF=$CONF" >"$DIR/env"
+  echo "${FLOWLAB_SLURM_OWNER:-manual}" >"$DIR/owner"
   say "running on $HOST (SLURM_CONF=$CONF)"
 }
 
@@ -194,15 +200,39 @@ stop() {
   [ -n "${FLOWLAB_SLURM_KEEP:-}" ] || $SUDO rm -rf "$DIR"
 }
 
+leave() {
+  rm -f "$DIR/users/$1"
+  [ "$(cat "$DIR/owner" 2>/dev/null)" = tests ] || return 0
+  for u in "$DIR"/users/*; do
+    [ -e "$u" ] && kill -0 "$(basename "$u")" 2>/dev/null && return 0
+  done
+  stop
+}
+
+# one start/stop/use/leave at a time (concurrent test runs share the cluster); the daemons
+# are started with the lock's descriptor closed, so they do not hold it
+lock() {
+  command -v flock >/dev/null 2>&1 || return 0
+  exec 9>"$DIR.lock"
+  flock -w 300 9 || { say "cannot take the lock $DIR.lock"; exit 1; }
+}
+
+case "${1:-}" in
+  start | stop | use | leave) lock ;;
+esac
 case "${1:-}" in
   start) start ;;
+  use)
+    mkdir -p "$DIR/users" && touch "$DIR/users/${2:?give a process id}"
+    ;;
+  leave) leave "${2:?give a process id}" ;;
   stop) stop ;;
   status)
     if status; then say "running (SLURM_CONF=$CONF)"; else say "not running"; exit 1; fi
     ;;
   env) echo "SLURM_CONF=$CONF" ;;
   *)
-    echo "Usage: $0 start|stop|status|env" >&2
+    echo "Usage: $0 start|stop|status|env|use PID|leave PID" >&2
     exit 2
     ;;
 esac

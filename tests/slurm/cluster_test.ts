@@ -9,7 +9,6 @@ import { readRunRecord } from "../../core/scheduler/mod.ts";
 import {
   assertSameSweep,
   checkpointExists,
-  checkpoints,
   cli,
   memberRecords,
   readSweep,
@@ -22,33 +21,37 @@ import {
 const SCRIPT = new URL("./cluster.sh", import.meta.url).pathname;
 const decoder = new TextDecoder();
 
-function cluster(command: "start" | "stop" | "status" | "env"): { code: number; out: string } {
+function cluster(...args: string[]): { code: number; out: string } {
   try {
-    const o = new Deno.Command("bash", { args: [SCRIPT, command], stdout: "piped", stderr: "piped" }).outputSync();
+    const o = new Deno.Command("bash", {
+      args: [SCRIPT, ...args],
+      env: { FLOWLAB_SLURM_OWNER: "tests" },
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
     return { code: o.code, out: (decoder.decode(o.stdout) + decoder.decode(o.stderr)).trim() };
   } catch (e) {
     return { code: 3, out: `slurm: unavailable: cannot run bash (${(e as Error).message})` };
   }
 }
 
-// use a running cluster (CI's), or start one here and stop it when the tests end
-let startedHere = false;
+// use a running cluster (CI's, or another test run's), or start one; a cluster tests started
+// stops when its last user leaves
 let available = cluster("status").code === 0;
 let reason = "";
 if (!available) {
   const r = cluster("start");
   available = r.code === 0;
-  startedHere = available;
   reason = r.out;
 }
-if (!available) {
-  console.warn(`SKIPPED the Slurm integration tests: ${reason || "the cluster did not start"}`);
-}
-const stopIfStartedHere = () => {
-  if (startedHere) cluster("stop");
-  startedHere = false;
+if (available) cluster("use", String(Deno.pid));
+else console.warn(`SKIPPED the Slurm integration tests: ${reason || "the cluster did not start"}`);
+let using = available;
+const leave = () => {
+  if (using) cluster("leave", String(Deno.pid));
+  using = false;
 };
-globalThis.addEventListener("unload", stopIfStartedHere);
+globalThis.addEventListener("unload", leave);
 const SLURM_CONF = cluster("env").out.replace(/^SLURM_CONF=/, "");
 const env = { SLURM_CONF };
 
@@ -204,8 +207,8 @@ Deno.test({
           const leader = spawnLeader([file, "--out", runs]);
           await waitFor("the submission", async () => (await submissions(runs)).length === 1);
           const job = (await submissions(runs))[0]!.job;
-          // both long members are training (each has saved a checkpoint); the short one waits for a slot
-          await waitFor("checkpoints of members 0 and 1", () => checkpoints(runs) === 2);
+          // a long member is training (it has saved a checkpoint)
+          await waitFor("a checkpoint", () => checkpointExists(runs));
           leader.child.kill("SIGINT");
           const out = await leader.output;
           const text = decoder.decode(out.stdout) + decoder.decode(out.stderr);
@@ -214,11 +217,16 @@ Deno.test({
           assert.equal(await queued(job), "");
           const sweep = await readSweep(runs);
           assert.equal(sweep.index.status, "interrupted");
-          // running members got SIGINT: they saved a checkpoint and recorded themselves interrupted;
-          // the pending one was cancelled before it started
-          const recs = await memberRecords(runs);
-          for (const k of [0, 1]) assert.equal(recs.get(k)?.record.status, "interrupted", `member ${k}`);
-          assert.equal(recs.has(2), false);
+          // no member is complete or left "running"; one that was training got SIGINT, saved a
+          // checkpoint and recorded itself interrupted (its train node says so); pending ones never started
+          const recs = [...(await memberRecords(runs)).values()].map((r) => r.record);
+          assert.ok(recs.length >= 1);
+          for (const r of recs) assert.equal(r.status, "interrupted", r.id);
+          assert.ok(
+            recs.some((r) => r.nodes.fit!.status === "interrupted"),
+            JSON.stringify(recs.map((r) => r.nodes.fit)),
+          );
+          assert.ok(checkpointExists(runs));
 
           const rerun = await slurmCli([file, "--out", runs]);
           assert.equal(rerun.code, 0, rerun.out);
@@ -228,7 +236,7 @@ Deno.test({
         },
       );
     } finally {
-      stopIfStartedHere();
+      leave();
     }
   },
 });
