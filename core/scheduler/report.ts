@@ -139,6 +139,7 @@ interface ReportParams {
   labels?: Record<string, string>;
   tables?: TableSpec[];
   nfe_targets?: number[];
+  nfe_parts?: string[];
   density?: string[];
 }
 
@@ -264,7 +265,7 @@ function nfeLine(id: string, kind: string, params: { method?: string }, severalM
  * of a train node that another train node continues (the stages of a chain
  * are scored along training, not compared by NFE).
  */
-async function nfeRowsOf(r: RunRecord, rt: GraphRuntime): Promise<NfeRow[]> {
+async function nfeRowsOf(r: RunRecord, rt: GraphRuntime, parts: readonly string[] = []): Promise<NfeRow[]> {
   const order = r.graph.order, node = (id: string) => r.graph.nodes[id]!;
   const continued = new Set(
     order.filter((id) => node(id).kind === "train").map((id) => node(id).inputs.model?.node).filter((m) =>
@@ -278,14 +279,17 @@ async function nfeRowsOf(r: RunRecord, rt: GraphRuntime): Promise<NfeRow[]> {
     if (!k.startsWith("metric.") || !usable(r, id)) continue;
     const src = node(id).inputs.samples?.node;
     const value = r.metrics[id];
-    if (!src || !SAMPLE_KINDS(node(src).kind) || !usable(r, src) || typeof value !== "number") continue;
+    if (!src || !SAMPLE_KINDS(node(src).kind) || !usable(r, src) || value === undefined) continue;
     if (continued.has(node(src).inputs.model?.node)) continue;
-    rows.push({
-      sampler: nfeLine(src, node(src).kind, node(src).params as { method?: string }, models.size > 1),
-      nfe: (await rt.outputs(src)).nfe as number,
-      metric: k.slice(7),
-      value,
-    });
+    const sampler = nfeLine(src, node(src).kind, node(src).params as { method?: string }, models.size > 1);
+    const nfe = (await rt.outputs(src)).nfe as number;
+    if (typeof value === "number") rows.push({ sampler, nfe, metric: k.slice(7), value });
+    else {
+      for (const [part, v] of Object.entries(value)) {
+        const metric = `${k.slice(7)}.${part}`;
+        if (parts.includes(metric)) rows.push({ sampler, nfe, metric, value: v });
+      }
+    }
   }
   return rows;
 }
@@ -320,6 +324,8 @@ async function summaryScope(
   return {
     ...scope,
     seed: r.seed,
+    // a sweep member's own swept values, by last path segment too (`swept.w`)
+    swept: r.sweep ? sweptFactors(r.sweep.values) : {},
     nfe,
     seconds,
     loss,
@@ -579,11 +585,21 @@ export async function buildRunReport(r: RunRecord, rt: GraphRuntime, runDir?: st
   }
 
   // quality against NFE: a line per sampler family (node id without its `_<number>`), when ≥ 3 points share a metric
-  const nfeRows = await nfeRowsOf(r, rt);
+  const nfeRows = await nfeRowsOf(r, rt, params.nfe_parts);
   if (want("nfe")) {
     const perMetric = new Map<string, number>();
     for (const row of nfeRows) perMetric.set(row.metric, (perMetric.get(row.metric) ?? 0) + 1);
-    const kept = nfeRows.filter((row) => (perMetric.get(row.metric) ?? 0) >= 3);
+    // a metric gets a panel when it scores three samplers or more; when some metric has a line of two NFE
+    // values or more, metrics that only have single points (e.g. an MMD of the final samplers) are left out
+    const curve = new Set<string>();
+    for (const row of nfeRows) {
+      if (nfeRows.some((o) => o.metric === row.metric && o.sampler === row.sampler && o.nfe !== row.nfe)) {
+        curve.add(row.metric);
+      }
+    }
+    const kept = nfeRows.filter((row) =>
+      (perMetric.get(row.metric) ?? 0) >= 3 && (curve.size === 0 || curve.has(row.metric))
+    );
     // a log axis when some metric spans more than 20× (e.g. a sampler that diverges at low NFE)
     const logValue = kept.every((row) => row.value > 0) && [...perMetric.keys()].some((metric) => {
       const v = kept.filter((row) => row.metric === metric).map((row) => row.value);

@@ -42,7 +42,7 @@ const TINY: Record<string, string[]> = {
   stochastic_sampling: [
     "fit.params.steps=30",
     "gen.params.n=150",
-    "gen.params.g=0,0.5,1.5",
+    "gen.params.g=0,0.5,0.75,1.5",
     "seed=0,1",
     "target.params.n=800",
     "split.params.test=300",

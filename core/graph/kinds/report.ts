@@ -32,7 +32,8 @@ const reportKind = defineKind({
     /**
      * Text with `{{ expression }}` or `{{ expression : digits }}` placeholders,
      * evaluated over the run's results (metrics by node id, `nfe.<node>`,
-     * `seconds.<node>`, `loss.<node>`, `steps.<node>`, `elapsed.<node>`, and
+     * `seconds.<node>`, `loss.<node>`, `steps.<node>`, `elapsed.<node>`, `seed`, a
+     * sweep member's own values as `swept.<last path segment>`, and
      * the functions `at`, `sd`, `values`, `count`, `best`, `worst`, `nfe_to`),
      * e.g. `W2 {{ w2 : 3 }}`.
      */
@@ -69,6 +70,8 @@ const reportKind = defineKind({
     })).optional(),
     /** W2 targets: a table of the NFE each quality-against-NFE line needs to reach them. */
     nfe_targets: z.array(z.number().positive()).min(1).optional(),
+    /** Parts of object metrics to chart against NFE too, as `<kind>.<part>`, e.g. `mode_weights.tv`. */
+    nfe_parts: z.array(z.string().regex(/^[a-z0-9_]+\.[A-Za-z0-9_]+$/)).min(1).optional(),
     /** Sampler ids whose samples are drawn as density panels, in order (Langevin: with the target density). */
     density: z.array(z.string().min(1)).min(1).optional(),
   }).superRefine((p, ctx) => {
