@@ -37,6 +37,7 @@ import {
   runExperiment,
   runSlurmSweep,
   showRun,
+  SlurmError,
   splitShellWords,
   Store,
   writeRunReport,
@@ -389,6 +390,10 @@ export async function main(args: string[]): Promise<number> {
     if (e instanceof UsageError) {
       console.error(e.message);
       return 2;
+    }
+    if (e instanceof SlurmError) {
+      console.error(e.message);
+      return 1;
     }
     if (
       e instanceof TypeError &&

@@ -7,6 +7,14 @@
  */
 import { parseArray } from "./_slurm_shell.ts";
 
+/** A Slurm command failed or refused (the message says which and what it said). */
+export class SlurmError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SlurmError";
+  }
+}
+
 /** How a finished array task ended (from `scontrol show job`). */
 export interface TaskEnd {
   /** `COMPLETED`, `FAILED`, `CANCELLED`, `TIMEOUT`, `OUT_OF_MEMORY`, `NODE_FAIL`, ... */
@@ -51,7 +59,7 @@ async function run(command: string, args: readonly string[]): Promise<{ code: nu
       .output();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      throw new Error(
+      throw new SlurmError(
         `Cannot run "${command}": it is not on PATH; run where the Slurm client commands are installed (slurm-client) or use --executor local`,
       );
     }
@@ -67,7 +75,7 @@ export function commandClient(): SlurmClient {
       const r = await run("sbatch", ["--parsable", ...args, script]);
       const id = r.out.trim().split(";")[0]!;
       if (r.code !== 0 || !/^\d+$/.test(id)) {
-        throw new Error(`Cannot submit the sweep: sbatch said "${r.err || r.out.trim()}" (exit ${r.code})`);
+        throw new SlurmError(`Cannot submit the sweep: sbatch said "${r.err || r.out.trim()}" (exit ${r.code})`);
       }
       return id;
     },
@@ -76,7 +84,7 @@ export function commandClient(): SlurmClient {
       if (r.code !== 0) {
         // a job that left the controller's memory is no longer queued
         if (/invalid job id/i.test(r.err)) return new Map();
-        throw new Error(`Cannot follow job ${job}: squeue said "${r.err}" (exit ${r.code})`);
+        throw new SlurmError(`Cannot follow job ${job}: squeue said "${r.err}" (exit ${r.code})`);
       }
       const out = new Map<number, string>();
       for (const line of r.out.split("\n")) {
@@ -94,13 +102,13 @@ export function commandClient(): SlurmClient {
       for (const args of calls) {
         const r = await run("scancel", args);
         if (r.code !== 0 && !/invalid job id|already completing or completed/i.test(r.err)) {
-          throw new Error(`Cannot cancel job ${job}: scancel said "${r.err}" (exit ${r.code})`);
+          throw new SlurmError(`Cannot cancel job ${job}: scancel said "${r.err}" (exit ${r.code})`);
         }
       }
     },
     async active(name) {
       const r = await run("squeue", ["--me", "--noheader", "--array", `--name=${name}`, "--format=%F|%K|%T|%o"]);
-      if (r.code !== 0) throw new Error(`Cannot list the queue: squeue said "${r.err}" (exit ${r.code})`);
+      if (r.code !== 0) throw new SlurmError(`Cannot list the queue: squeue said "${r.err}" (exit ${r.code})`);
       const out: ActiveTask[] = [];
       for (const line of r.out.split("\n")) {
         const [job, task, state, ...script] = line.trim().split("|");

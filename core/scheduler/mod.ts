@@ -47,6 +47,7 @@ export {
   runSlurmSweep,
   slurmBatchScript,
   type SlurmClient,
+  SlurmError,
   type SlurmOptions,
   type SlurmOutcome,
   type SlurmRunOptions,

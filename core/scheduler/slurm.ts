@@ -15,7 +15,7 @@
 import { join, resolve } from "node:path";
 import { type BackendName, initBackend } from "../backend/mod.ts";
 import { KINDS, type SetOverride } from "../graph/mod.ts";
-import { commandClient, type SlurmClient, type TaskEnd } from "./_slurm_client.ts";
+import { commandClient, type SlurmClient, SlurmError, type TaskEnd } from "./_slurm_client.ts";
 import { formatArray, shellQuote } from "./_slurm_shell.ts";
 import { planExperiment, type PlannedMember } from "./plan.ts";
 import { Progress } from "./progress.ts";
@@ -33,7 +33,7 @@ import {
 } from "./run.ts";
 import { Store, writeFileAtomic } from "./store.ts";
 
-export { type ActiveTask, commandClient, type SlurmClient, type TaskEnd } from "./_slurm_client.ts";
+export { type ActiveTask, commandClient, type SlurmClient, SlurmError, type TaskEnd } from "./_slurm_client.ts";
 export { formatArray, parseArray, shellQuote, splitShellWords } from "./_slurm_shell.ts";
 
 /** Resources and behaviour of the Slurm executor (`--slurm-*` on the command line). */
@@ -239,12 +239,19 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
   const signal = options.signal ?? new AbortController().signal;
   const client = slurm.client ?? commandClient();
   if (!options.file) {
-    throw new Error(
+    throw new SlurmError(
       "Cannot run on Slurm: the experiment must come from a file the compute nodes can read; save it as YAML and give its path",
     );
   }
   if (slurm.cpus !== undefined && (!Number.isInteger(slurm.cpus) || slurm.cpus < 1)) {
-    throw new Error(`Cannot use --slurm-cpus "${slurm.cpus}": expected a positive integer`);
+    throw new SlurmError(`Cannot use --slurm-cpus "${slurm.cpus}": expected a positive integer`);
+  }
+  // the leader owns the array, the job name (how it finds its queued tasks) and the log files
+  const owned = (slurm.args ?? []).find((a) => /^(--array|--job-name|--output|-[aJo])(=|$)|^-[aJo]./.test(a));
+  if (owned !== undefined) {
+    throw new SlurmError(
+      `Cannot use --slurm-args "${owned}": the leader sets --array, --job-name and --output itself; leave it out`,
+    );
   }
   const backendName = options.backend ?? "wasm";
   const numerics = numericsOf(await initBackend(backendName));
@@ -350,7 +357,12 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
     await writeFileAtomic(scriptFile, script);
     await Deno.chmod(scriptFile, 0o755).catch(() => {});
     if (signal.aborted) return { runs: [], status: "interrupted" };
-    jobId = await client.submit(scriptFile, sbatch);
+    try {
+      jobId = await client.submit(scriptFile, sbatch);
+    } catch (e) {
+      await Deno.remove(scriptFile).catch(() => {});
+      throw e;
+    }
     jobs.set(jobId, job.members);
     const submission = {
       job: jobId,

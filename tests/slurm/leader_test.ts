@@ -8,7 +8,7 @@ import { GraphValidationError, parseExperimentText } from "../../core/graph/mod.
 import { Progress, writeRunRecord, writeSweepReport } from "../../core/scheduler/mod.ts";
 import { runSlurmSweep, type SlurmRunOptions } from "../../core/scheduler/slurm.ts";
 import { FakeSlurm } from "./_fake_slurm.ts";
-import { assertSameSweep, cli, memberRecords, readSweep, ROOT, writeSweep } from "./_sweep.ts";
+import { assertSameSweep, cli, memberRecords, readSweep, ROOT, sweepYaml, writeSweep } from "./_sweep.ts";
 
 const STEPS = [60, 80, 100, 120];
 
@@ -88,11 +88,18 @@ Deno.test("runSlurmSweep() reports a failed array task, then resubmits only that
   for (const d of [ref, runs]) await Deno.remove(d, { recursive: true });
 });
 
-Deno.test("runSlurmSweep() validates every member before submitting anything", async () => {
+Deno.test("runSlurmSweep() validates every member and its Slurm arguments before submitting anything", async () => {
   const runs = await Deno.makeTempDir();
   const file = await writeSweep(runs, [50, 0]);
   const fake = new FakeSlurm();
   await assert.rejects(leader(file, runs, fake), GraphValidationError);
+  await Deno.writeTextFile(file, sweepYaml(STEPS));
+  for (const arg of ["--array=0-1", "-J", "--job-name=x", "-ox.out"]) {
+    await assert.rejects(
+      leader(file, runs, fake, { slurm: { client: fake, args: ["--qos=low", arg] } }),
+      /the leader sets --array, --job-name and --output itself/,
+    );
+  }
   assert.equal(fake.submissions.length, 0);
   assert.deepEqual([...Deno.readDirSync(runs)].map((e) => e.name), ["slurmsweep.yaml"]);
   await Deno.remove(runs, { recursive: true });
