@@ -141,6 +141,7 @@ interface ReportParams {
   nfe_targets?: number[];
   nfe_parts?: string[];
   density?: string[];
+  sweep_metrics?: string[];
 }
 
 function reportParams(r: RunRecord): ReportParams {
@@ -722,6 +723,23 @@ function chartMembers(
   return out;
 }
 
+/** Only the metrics named (`w2`, or `pe.npe` for one part of an object metric); all without names. */
+function pickMetrics(
+  metrics: Readonly<Record<string, MetricValue>>,
+  names: readonly string[] | undefined,
+): Record<string, MetricValue> {
+  if (!names) return { ...metrics };
+  const out: Record<string, MetricValue> = {};
+  for (const [id, v] of Object.entries(metrics)) {
+    if (names.includes(id)) out[id] = v;
+    else if (typeof v !== "number") {
+      const parts = Object.fromEntries(Object.entries(v).filter(([p]) => names.includes(`${id}.${p}`)));
+      if (Object.keys(parts).length) out[id] = parts;
+    }
+  }
+  return out;
+}
+
 /** Builds the sweep report input from the index and the member records. */
 export async function buildSweepReport(index: SweepIndex, runsDir: string, sweepDir: string): Promise<SweepReport> {
   const members: SweepMember[] = [];
@@ -809,7 +827,10 @@ export async function buildSweepReport(index: SweepIndex, runsDir: string, sweep
     ...(first?.config.text ? { config: { yaml: first.config.text } } : {}),
     ...(summary ? { summary } : {}),
     params: [...index.paths.filter((p) => p !== "seed"), ...factors],
-    members: chartMembers(members, records, pattern, labels),
+    members: chartMembers(members, records, pattern, labels).map((m) => ({
+      ...m,
+      metrics: pickMetrics(m.metrics, params?.sweep_metrics),
+    })),
     ...(sections.length ? { sections } : {}),
   };
 }

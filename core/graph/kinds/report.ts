@@ -72,6 +72,8 @@ const reportKind = defineKind({
     nfe_targets: z.array(z.number().positive()).min(1).optional(),
     /** Parts of object metrics to chart against NFE too, as `<kind>.<part>`, e.g. `mode_weights.tv`. */
     nfe_parts: z.array(z.string().regex(/^[a-z0-9_]+\.[A-Za-z0-9_]+$/)).min(1).optional(),
+    /** The metrics a sweep's charts and members table show (`w2`, `pe.npe`, …); default every metric. */
+    sweep_metrics: z.array(z.string().min(1)).min(1).optional(),
     /** Sampler ids whose samples are drawn as density panels, in order (Langevin: with the target density). */
     density: z.array(z.string().min(1)).min(1).optional(),
   }).superRefine((p, ctx) => {
