@@ -253,6 +253,9 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
       `Cannot use --slurm-args "${owned}": the leader sets --array, --job-name and --output itself; leave it out`,
     );
   }
+  // absolute, so the member command means the same on every node
+  const runsDir = resolve(options.runsDir);
+  const file = resolve(options.file);
   const backendName = options.backend ?? "wasm";
   const numerics = numericsOf(await initBackend(backendName));
   const version = await frameworkVersion(options.root);
@@ -261,7 +264,7 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
   const members = await planExperiment(options.config, {
     kinds: KINDS,
     sets,
-    file: options.file,
+    file,
     ...(options.locate ? { locate: options.locate } : {}),
     root: options.root,
     dataDirs: options.dataDirs ?? [],
@@ -274,10 +277,10 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
   const sweepId = size > 1 ? sweepIdOf(members) : undefined;
   // a sweep's jobs live in its folder; a single run's in a folder named after its graph
   const groupId = sweepId ?? `${name}-run-${members[0]!.hash.slice(0, 12)}`;
-  const logDir = join(options.runsDir, groupId, "slurm");
+  const logDir = join(runsDir, groupId, "slurm");
 
   const fresh = options.noCache === true || recompute.length > 0;
-  const done = fresh ? new Map() : await completedOf(options.runsDir, sweepId, members);
+  const done = fresh ? new Map() : await completedOf(runsDir, sweepId, members);
   const missing = members.filter((m) => !done.has(m.index));
   const jobName = `flowlab-${groupId}`;
   // tasks an earlier leader submitted (say, from a login session that ended) and Slurm still holds:
@@ -298,9 +301,9 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
   const array = formatArray(toSubmit.map((m) => m.index));
   const command = memberCommand({
     deno: slurm.deno ?? Deno.execPath(),
-    root: options.root,
-    file: options.file,
-    runsDir: options.runsDir,
+    root: resolve(options.root),
+    file,
+    runsDir,
     backend: backendName,
     jobs: options.jobs ?? 1,
     sets,
@@ -346,7 +349,7 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
 
   // records that were final before this leader started belong to earlier attempts
   const earlierFinal = new Set(
-    (await listRunRecords(options.runsDir)).filter((r) => r.record.status !== "running").map((r) => r.record.id),
+    (await listRunRecords(runsDir)).filter((r) => r.record.status !== "running").map((r) => r.record.id),
   );
   // job → its members this leader follows
   const jobs = new Map<string, number[]>();
@@ -381,7 +384,7 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
   let cancelled = false;
   const ends = new Map<number, TaskEnd & { job: string }>();
   if (jobs.size) {
-    cancelled = await follow(jobs, members, { client, progress, signal, slurm, runsDir: options.runsDir, sweepId });
+    cancelled = await follow(jobs, members, { client, progress, signal, slurm, runsDir, sweepId });
     for (const [j, ks] of jobs) {
       const e = await client.ends(j);
       for (const k of ks) ends.set(k, { ...(e.get(k) ?? { state: "ENDED", exitCode: "?" }), job: j });
@@ -389,8 +392,8 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
   }
 
   // collect each member's final run: an earlier complete one, or the newest record of this attempt
-  const store = new Store(options.runsDir);
-  const all = await listRunRecords(options.runsDir);
+  const store = new Store(runsDir);
+  const all = await listRunRecords(runsDir);
   const runs = new Map<number, CompletedRun>();
   const failures: string[] = [];
   const ofMember = (r: { record: RunRecord }, m: PlannedMember) =>
@@ -399,7 +402,7 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
   for (const m of members) {
     const earlier = done.get(m.index);
     if (earlier) {
-      runs.set(m.index, { ...earlier, runtime: readerOf(earlier.record, options.runsDir), store });
+      runs.set(m.index, { ...earlier, runtime: readerOf(earlier.record, runsDir), store });
       continue;
     }
     const attempt = all.filter((r) => !earlierFinal.has(r.record.id));
@@ -426,7 +429,7 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
       await writeRunRecord(mine.dir, rec);
     }
     if (mine) {
-      runs.set(m.index, { ...mine, runtime: readerOf(mine.record, options.runsDir), store });
+      runs.set(m.index, { ...mine, runtime: readerOf(mine.record, runsDir), store });
       const keysDiffer = Object.entries(m.keys).some(([id, key]) =>
         mine.record.nodes[id] && mine.record.nodes[id].key !== key
       );
@@ -450,7 +453,7 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
   const ordered = members.map((m) => runs.get(m.index)).filter((r): r is CompletedRun => r !== undefined);
   let sweep: RunOutcome["sweep"];
   if (sweepId) {
-    sweep = await writeSweepIndex({ runsDir: options.runsDir, id: sweepId, members, runs, started }, {
+    sweep = await writeSweepIndex({ runsDir, id: sweepId, members, runs, started }, {
       ...(options.onSweepComplete ? { onSweepComplete: options.onSweepComplete } : {}),
       progress,
       interrupted: cancelled,
