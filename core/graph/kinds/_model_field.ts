@@ -69,16 +69,6 @@ export function fieldOfValue(value: ModelValue, what: string): { field: Field; m
   return { field: fieldOfModel(model, value.prediction, { ema: value.ema }), model, dispose: () => model.dispose() };
 }
 
-/** The scheduler a path samples under (affine paths); SB paths have none. */
-export function schedulerOfPath(path: ProbabilityPath, what: string): Scheduler {
-  if (!path.scheduler) {
-    throw new Error(
-      `Cannot ${what} with path "${path.name}": it has no scheduler (only the ODE with a velocity model works on it)`,
-    );
-  }
-  return path.scheduler;
-}
-
 /** Validation shared by samplers: a trained model, a source that matches the path. */
 export function checkSampler(
   inputs: Record<string, StaticInfo | undefined>,

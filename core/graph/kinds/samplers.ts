@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { all, create } from "mathjs";
 import type { Points } from "../../data/mod.ts";
-import type { ProbabilityPath } from "../../paths/mod.ts";
+import type { Field, Prediction, ProbabilityPath, Scheduler } from "../../paths/mod.ts";
 import {
   type Diffusion,
   sampleDdim,
@@ -21,14 +21,7 @@ import {
 } from "../../samplers/mod.ts";
 import { defineKind, type NodeKind, type RunContext, type StaticInfo } from "../kind.ts";
 import type { ModelValue, SampleSet, Trajectories } from "../values.ts";
-import {
-  checkSampler,
-  fieldOfValue,
-  samplerCommon,
-  schedulerFrom,
-  schedulerOfPath,
-  startPoints,
-} from "./_model_field.ts";
+import { checkSampler, fieldOfValue, samplerCommon, schedulerFrom, startPoints } from "./_model_field.ts";
 
 const math = create(all!);
 
@@ -131,6 +124,67 @@ function prepare(ctx: RunContext<{ n: number; guidance?: { w: number; label: num
   return { start, labels: new Int32Array(start.n).fill(g.label), ...(classes !== undefined ? { classes } : {}) };
 }
 
+/** The parameters {@linkcode sampleModel} reads. */
+interface ModelSamplerParams {
+  n: number;
+  guidance?: { w: number; label: number } | undefined;
+  scheduler?: z.output<typeof samplerCommon.scheduler>;
+  trajectory: boolean;
+  trajectory_points?: number | undefined;
+}
+
+/** What a model-driven sampler gets: the prepared field, its scheduler, start points and the common options. */
+interface SamplerCall {
+  field: Field;
+  scheduler: Scheduler | undefined;
+  x0: Float64Array;
+  common: { n: number; labels?: Int32Array; saveAt?: "steps" };
+}
+
+/**
+ * The scaffold shared by the samplers driven by a model: start points, the
+ * model as a Field prepared for the sampler (guidance, schedule transfer,
+ * conversion to `prediction`, see `samplingField`), the engine disposed
+ * afterwards, and the outputs behind the NaN/Inf guard. Paths without a
+ * scheduler (SB) allow only a velocity model with neither guidance nor transfer.
+ */
+function sampleModel<P extends ModelSamplerParams>(
+  ctx: RunContext<P>,
+  options: { what: string; prediction?: Prediction },
+  sample: (call: SamplerCall) => SamplerResult,
+): Record<string, unknown> {
+  const p = ctx.params;
+  const prepared = prepare(ctx);
+  const path = ctx.inputs.path as ProbabilityPath;
+  const m = fieldOfValue(ctx.inputs.model as ModelValue, "sample from");
+  try {
+    let field = m.field;
+    let scheduler = path.scheduler;
+    if (scheduler) {
+      ({ field, scheduler } = samplingField(field, {
+        scheduler,
+        ...(p.scheduler ? { sampleScheduler: schedulerFrom(p.scheduler) } : {}),
+        ...(p.guidance ? { guidance: p.guidance } : {}),
+        ...(options.prediction ? { prediction: options.prediction } : {}),
+      }));
+    } else if (options.prediction !== "velocity" || field.prediction !== "velocity" || p.scheduler || p.guidance) {
+      throw new Error(
+        `Cannot ${options.what} with path "${path.name}": it has no scheduler; only the ODE with a velocity model, without guidance or transfer, works on it`,
+      );
+    }
+    const { start, labels } = prepared;
+    const result = sample({
+      field,
+      scheduler,
+      x0: start.data.slice(),
+      common: { n: start.n, ...(labels ? { labels } : {}), ...(p.trajectory ? { saveAt: "steps" as const } : {}) },
+    });
+    return outputs(result, prepared, p.trajectory_points, ctx.id);
+  } finally {
+    m.dispose();
+  }
+}
+
 const common = {
   model: { type: "model" as const },
   path: { type: "path" as const },
@@ -166,34 +220,13 @@ const odeKind = defineKind({
   check: ({ inputs, params }) => checkSampler(inputs, params),
   run(ctx) {
     const p = ctx.params;
-    const prepared = prepare(ctx);
-    const { start, labels } = prepared;
-    const path = ctx.inputs.path as ProbabilityPath;
-    const m = fieldOfValue(ctx.inputs.model as ModelValue, "sample from");
-    try {
-      let field = m.field;
-      if (path.scheduler) {
-        field = samplingField(field, {
-          scheduler: path.scheduler,
-          ...(p.scheduler ? { sampleScheduler: schedulerFrom(p.scheduler) } : {}),
-          ...(p.guidance ? { guidance: p.guidance } : {}),
-          prediction: "velocity",
-        }).field;
-      } else if (field.prediction !== "velocity" || p.scheduler || p.guidance) {
-        throw new Error(`Cannot sample with path "${path.name}": only a velocity model without guidance or transfer`);
-      }
-      const result = solveOde(field, start.data.slice(), {
-        n: start.n,
+    return sampleModel(ctx, { what: "sample", prediction: "velocity" }, ({ field, x0, common }) =>
+      solveOde(field, x0, {
+        ...common,
         method: p.method,
         ...(p.method === "dopri5" ? { atol: p.atol, rtol: p.rtol } : { steps: p.steps }),
         ...(p.t_end !== undefined ? { t1: p.t_end } : {}),
-        ...(labels ? { labels } : {}),
-        ...(p.trajectory ? { saveAt: "steps" as const } : {}),
-      });
-      return outputs(result, prepared, p.trajectory_points, ctx.id);
-    } finally {
-      m.dispose();
-    }
+      }));
   },
 });
 
@@ -225,29 +258,12 @@ const sdeKind = defineKind({
   run(ctx) {
     const p = ctx.params;
     const g = diffusionOf(p.g);
-    const prepared = prepare(ctx);
-    const { start, labels } = prepared;
-    const path = ctx.inputs.path as ProbabilityPath;
-    const m = fieldOfValue(ctx.inputs.model as ModelValue, "sample from");
-    try {
-      const { field, scheduler } = samplingField(m.field, {
-        scheduler: schedulerOfPath(path, "sample with an SDE"),
-        ...(p.scheduler ? { sampleScheduler: schedulerFrom(p.scheduler) } : {}),
-        ...(p.guidance ? { guidance: p.guidance } : {}),
-      });
-      const result = sampleSde(field, start.data.slice(), {
-        n: start.n,
-        scheduler,
-        g,
-        steps: p.steps,
-        rng: ctx.rng.derive("noise"),
-        ...(labels ? { labels } : {}),
-        ...(p.trajectory ? { saveAt: "steps" as const } : {}),
-      });
-      return outputs(result, prepared, p.trajectory_points, ctx.id);
-    } finally {
-      m.dispose();
-    }
+    return sampleModel(
+      ctx,
+      { what: "sample with an SDE" },
+      ({ field, scheduler, x0, common }) =>
+        sampleSde(field, x0, { ...common, scheduler: scheduler!, g, steps: p.steps, rng: ctx.rng.derive("noise") }),
+    );
   },
 });
 
@@ -279,27 +295,12 @@ const ddpmKind = defineKind({
         "Cannot transfer a DDPM sampler to another schedule: it steps on the training grid; use sample.ddim or sample.ode",
       );
     }
-    const prepared = prepare(ctx);
-    const { start, labels } = prepared;
-    const path = ctx.inputs.path as ProbabilityPath;
-    const m = fieldOfValue(ctx.inputs.model as ModelValue, "sample from");
-    try {
-      const { field, scheduler } = samplingField(m.field, {
-        scheduler: schedulerOfPath(path, "sample with DDPM"),
-        ...(p.guidance ? { guidance: p.guidance } : {}),
-      });
-      const result = sampleDdpm(field, start.data.slice(), {
-        n: start.n,
-        scheduler,
-        variance: p.variance,
-        rng: ctx.rng.derive("noise"),
-        ...(labels ? { labels } : {}),
-        ...(p.trajectory ? { saveAt: "steps" as const } : {}),
-      });
-      return outputs(result, prepared, p.trajectory_points, ctx.id);
-    } finally {
-      m.dispose();
-    }
+    return sampleModel(
+      ctx,
+      { what: "sample with DDPM" },
+      ({ field, scheduler, x0, common }) =>
+        sampleDdpm(field, x0, { ...common, scheduler: scheduler!, variance: p.variance, rng: ctx.rng.derive("noise") }),
+    );
   },
 });
 
@@ -321,29 +322,18 @@ const ddimKind = defineKind({
   check: ({ inputs, params }) => checkSampler(inputs, params),
   run(ctx) {
     const p = ctx.params;
-    const prepared = prepare(ctx);
-    const { start, labels } = prepared;
-    const path = ctx.inputs.path as ProbabilityPath;
-    const m = fieldOfValue(ctx.inputs.model as ModelValue, "sample from");
-    try {
-      const { field, scheduler } = samplingField(m.field, {
-        scheduler: schedulerOfPath(path, "sample with DDIM"),
-        ...(p.scheduler ? { sampleScheduler: schedulerFrom(p.scheduler) } : {}),
-        ...(p.guidance ? { guidance: p.guidance } : {}),
-      });
-      const result = sampleDdim(field, start.data.slice(), {
-        n: start.n,
-        scheduler,
-        steps: p.steps,
-        eta: p.eta,
-        rng: ctx.rng.derive("noise"),
-        ...(labels ? { labels } : {}),
-        ...(p.trajectory ? { saveAt: "steps" as const } : {}),
-      });
-      return outputs(result, prepared, p.trajectory_points, ctx.id);
-    } finally {
-      m.dispose();
-    }
+    return sampleModel(
+      ctx,
+      { what: "sample with DDIM" },
+      ({ field, scheduler, x0, common }) =>
+        sampleDdim(field, x0, {
+          ...common,
+          scheduler: scheduler!,
+          steps: p.steps,
+          eta: p.eta,
+          rng: ctx.rng.derive("noise"),
+        }),
+    );
   },
 });
 
