@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { Points } from "../../data/mod.ts";
 import { fieldOfModel, type Model, modelFromState } from "../../models/mod.ts";
-import { createScheduler, type Field, type ProbabilityPath, type Scheduler, SCHEDULERS } from "../../paths/mod.ts";
+import { createScheduler, type Field, type Scheduler, SCHEDULERS } from "../../paths/mod.ts";
 import type { Rng } from "../../random/mod.ts";
 import type { StaticInfo } from "../kind.ts";
 import type { ModelValue, SampleSet } from "../values.ts";
