@@ -45,23 +45,45 @@ const pointSetInputs = { samples: { type: "samples" as const }, reference: { typ
 /** Subsampling cap shared by the point-set metrics (a fixed-seed subsample above it). */
 const maxPoints = z.number().int().min(2).max(100_000).optional();
 
-const w2Kind = defineKind({
-  kind: "metric.w2",
-  version: 1,
-  summary: "2-Wasserstein distance by exact optimal transport: sqrt(mean ‖a_i − b_π(i)‖²)",
-  params: z.strictObject({ max_points: maxPoints }),
-  inputs: pointSetInputs,
-  outputs: { value: "value" },
-  cache: "store",
-  check: ({ inputs }) => finiteChecks(inputs, ["samples", "reference"]),
-  run: ({ id, inputs, params }) => ({
-    value: w2(
-      pointsOf(inputs.samples, "samples", id),
-      pointsOf(inputs.reference, "reference", id),
-      params.max_points ? { maxPoints: params.max_points } : {},
-    ),
-  }),
-});
+/**
+ * A metric of two point sets with only the subsampling cap as parameter:
+ * `value = compute(samples, reference, { maxPoints })`.
+ */
+function pointSetMetric(
+  kind: string,
+  summary: string,
+  compute: (a: Points, b: Points, options: { maxPoints?: number }) => number,
+): NodeKind {
+  return defineKind({
+    kind,
+    version: 1,
+    summary,
+    params: z.strictObject({ max_points: maxPoints }),
+    inputs: pointSetInputs,
+    outputs: { value: "value" },
+    cache: "store",
+    check: ({ inputs }) => finiteChecks(inputs, ["samples", "reference"]),
+    run: ({ id, inputs, params }) => ({
+      value: compute(
+        pointsOf(inputs.samples, "samples", id),
+        pointsOf(inputs.reference, "reference", id),
+        params.max_points ? { maxPoints: params.max_points } : {},
+      ),
+    }),
+  });
+}
+
+const w2Kind = pointSetMetric(
+  "metric.w2",
+  "2-Wasserstein distance by exact optimal transport: sqrt(mean ‖a_i − b_π(i)‖²)",
+  w2,
+);
+
+const energyKind = pointSetMetric(
+  "metric.energy",
+  "energy distance 2E‖X − Y‖ − E‖X − X′‖ − E‖Y − Y′‖",
+  energyDistance,
+);
 
 const mmdKind = defineKind({
   kind: "metric.mmd",
@@ -83,24 +105,6 @@ const mmdKind = defineKind({
     const value: MetricValue = params.bandwidths.length === 1 ? Object.values(r)[0]! : r;
     return { value };
   },
-});
-
-const energyKind = defineKind({
-  kind: "metric.energy",
-  version: 1,
-  summary: "energy distance 2E‖X − Y‖ − E‖X − X′‖ − E‖Y − Y′‖",
-  params: z.strictObject({ max_points: maxPoints }),
-  inputs: pointSetInputs,
-  outputs: { value: "value" },
-  cache: "store",
-  check: ({ inputs }) => finiteChecks(inputs, ["samples", "reference"]),
-  run: ({ id, inputs, params }) => ({
-    value: energyDistance(
-      pointsOf(inputs.samples, "samples", id),
-      pointsOf(inputs.reference, "reference", id),
-      params.max_points ? { maxPoints: params.max_points } : {},
-    ),
-  }),
 });
 
 const coverageKind = defineKind({
