@@ -406,7 +406,10 @@ export async function runSlurmSweep(options: SlurmRunOptions): Promise<SlurmOutc
       continue;
     }
     const attempt = all.filter((r) => !earlierFinal.has(r.record.id));
-    const mine = attempt.find((r) => ofMember(r, m));
+    // a followed task can finish between the two looks at the records (done, earlierFinal):
+    // any ok record of this member with this graph is its completion
+    const mine = attempt.find((r) => ofMember(r, m)) ??
+      all.find((r) => ofMember(r, m) && r.record.status === "ok" && r.record.graph.hash === m.hash);
     const end = ends.get(m.index);
     const task = end ? `${end.job}_${m.index}` : `${m.index}`;
     const logFile = end ? join(logDir, `${task}.out`) : "";
